@@ -1,0 +1,54 @@
+package io.shardraft.cluster.spi;
+
+import io.shardraft.api.v1.Command;
+import io.shardraft.api.v1.CommandResult;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * The host database's shard, as the replication core sees it: the state that one Raft group
+ * replicates. The host implements it; the core calls it from the group's state-machine thread only,
+ * so an implementation needs no locking against itself (reads from other threads are the host's
+ * business).
+ *
+ * <p>Contract:
+ * <ul>
+ *   <li>{@link #apply} is deterministic: the same command at the same log index yields the same state
+ *       and result on every replica. It never reads a clock, a random source or local configuration
+ *       that may differ between nodes; the leader's proposal time is in the command.</li>
+ *   <li>{@link #apply} is idempotent by log index: the shard persists the index of the last entry it
+ *       applied together with its data, and an entry at or below {@link #lastAppliedIndex()} changes
+ *       nothing (a restart may replay entries the shard already holds).</li>
+ *   <li>{@link #apply} reports a rejected or failed item in its result rather than throwing. It
+ *       throws only when the shard itself is broken (e.g. its storage failed); the core then fails
+ *       the entry's caller with an internal error and keeps the pipeline moving.</li>
+ *   <li>{@link #saveSnapshot} makes the state durable and writes a self-contained copy of it into the
+ *       directory; after it returns the core may truncate the log up to the applied index.</li>
+ *   <li>{@link #loadSnapshot} replaces the whole state with the copy in the directory. It throws when
+ *       the copy is unreadable; the core then stops the group instead of running on partial state.</li>
+ * </ul>
+ */
+public interface HostShard extends AutoCloseable {
+
+    /** Applies a committed command at {@code logIndex}; returns a result per item. */
+    CommandResult apply(long logIndex, Command command);
+
+    /** The log index of the last command applied to (and persisted with) this shard's data; 0 if none. */
+    long lastAppliedIndex();
+
+    /** Makes the current state durable and writes a self-contained copy of it into {@code dir}. */
+    void saveSnapshot(Path dir) throws IOException;
+
+    /** Replaces the state with the copy that {@link #saveSnapshot} wrote into {@code dir}. */
+    void loadSnapshot(Path dir) throws IOException;
+
+    /**
+     * A checksum of the shard's content (objects and their versions), equal on replicas with equal
+     * content whatever order or timing produced it.
+     */
+    String checksum();
+
+    /** Releases files and memory; the state stays on disk. */
+    @Override
+    void close();
+}
