@@ -1,0 +1,242 @@
+package io.shardraft.cluster.data;
+
+import com.alipay.sofa.jraft.NodeManager;
+import com.alipay.sofa.jraft.rpc.RaftRpcServerFactory;
+import com.alipay.sofa.jraft.rpc.RpcServer;
+import com.alipay.sofa.jraft.rpc.impl.BoltRpcServer;
+import com.alipay.sofa.jraft.util.Endpoint;
+import com.google.common.base.Preconditions;
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import io.shardraft.cluster.error.ReplicationException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * One per node: holds the per-index {@link IndexRaft} managers and what they share — the one JRaft RPC
+ * server (one port for every group), the client that forwards to leaders, and the retry and read
+ * executors. The RPC server's address is registered with JRaft's NodeManager once, at start, and
+ * removed only at shutdown, so stopping one group never cuts off the others.
+ */
+public final class Registry implements AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger("shard_raft_registry");
+
+    static {
+        JRaftEnvironment.prepare();
+    }
+
+    private final RegistryConfig config;
+    private final ConcurrentHashMap<String, IndexRaft> indices = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Router> routers = new ConcurrentHashMap<>();
+    private RpcServer rpcServer;
+    private Endpoint endpoint;
+    private LeaderForwarder forwarder;
+    private ScheduledExecutorService scheduler;
+    private ExecutorService readExecutor;
+    private volatile boolean started;
+
+    public Registry(RegistryConfig config) {
+        this.config = Preconditions.checkNotNull(config, "config");
+    }
+
+    public RegistryConfig config() {
+        return config;
+    }
+
+    public String nodeId() {
+        return config.nodeId();
+    }
+
+    /** Starts the node's JRaft RPC server on {@code bindHost:raftPort} and the shared executors. */
+    public synchronized void start() {
+        if (started) {
+            return;
+        }
+        NodeAddress self = config.self();
+        this.endpoint = new Endpoint(self.host(), self.raftPort());
+        BoltRpcServer server = new BoltRpcServer(
+                new com.alipay.remoting.rpc.RpcServer(config.bindHost(), config.raftPort(), true));
+        RaftRpcServerFactory.addRaftRequestProcessors(server);
+        if (!server.init(null)) {
+            throw ReplicationException.unavailable("cannot start the Raft RPC server of node " + config.nodeId()
+                    + " on " + config.bindHost() + ":" + config.raftPort());
+        }
+        this.rpcServer = server;
+        NodeManager.getInstance().addAddress(endpoint);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(new ThreadFactoryBuilder()
+                .setNameFormat("shardraft-retry-" + config.nodeId()).setDaemon(true).build());
+        int readThreads = Math.max(2, Runtime.getRuntime().availableProcessors() * 2);
+        this.readExecutor = Executors.newFixedThreadPool(readThreads, new ThreadFactoryBuilder()
+                .setNameFormat("shardraft-read-" + config.nodeId() + "-%d").setDaemon(true).build());
+        this.forwarder = config.rpcClients().map(m -> m.make(config)).orElse(null);
+        started = true;
+        LOG.info("registry of node {} started; Raft RPC on {}:{}", config.nodeId(), config.bindHost(),
+                config.raftPort());
+    }
+
+    /** Unloads every index (data kept), then stops the RPC server, client and executors. */
+    public synchronized void shutdown() {
+        if (!started) {
+            return;
+        }
+        started = false;
+        for (IndexRaft raft : indices.values()) {
+            try {
+                raft.shutdown();
+            } catch (RuntimeException e) {
+                LOG.error("shutting down index {} on node {} failed", raft.index(), config.nodeId(), e);
+            }
+        }
+        indices.clear();
+        routers.clear();
+        NodeManager.getInstance().removeAddress(endpoint);
+        rpcServer.shutdown();
+        if (forwarder != null) {
+            forwarder.close();
+        }
+        scheduler.shutdownNow();
+        readExecutor.shutdown();
+        try {
+            readExecutor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.info("registry of node {} shut down", config.nodeId());
+    }
+
+    @Override
+    public void close() {
+        shutdown();
+    }
+
+    public boolean isStarted() {
+        return started;
+    }
+
+    private void checkStarted() {
+        if (!started) {
+            throw ReplicationException.unavailable("registry of node " + config.nodeId() + " is not running");
+        }
+    }
+
+    /** The index's Raft manager, created and started on first use. */
+    public IndexRaft getOrCreateRaft(String index) {
+        Names.checkName("index", index);
+        checkStarted();
+        return indices.computeIfAbsent(index, i -> {
+            IndexRaft raft = new IndexRaft(config.indexRaftConfig(i));
+            raft.start();
+            return raft;
+        });
+    }
+
+    public Optional<IndexRaft> getRaft(String index) {
+        return Optional.ofNullable(indices.get(index));
+    }
+
+    /** The index's Raft manager, or NOT_FOUND naming the index. */
+    public IndexRaft requireRaft(String index) {
+        IndexRaft raft = indices.get(index);
+        if (raft == null) {
+            throw ReplicationException.notFound("index '" + index + "' is not on node " + config.nodeId());
+        }
+        return raft;
+    }
+
+    /**
+     * Deletes the index on this node: drops every shard group (stopping it, then purging its log, meta,
+     * snapshots and host files) and removes the index's directory under {@code dataDir}.
+     */
+    public boolean deleteRaft(String index) {
+        IndexRaft raft = indices.remove(index);
+        routers.remove(index);
+        if (raft == null) {
+            return false;
+        }
+        for (String shard : raft.stores().keySet()) {
+            raft.dropStore(shard);
+        }
+        raft.shutdown();
+        try {
+            Directories.deleteRecursively(indexDir(index));
+        } catch (IOException e) {
+            throw new UncheckedIOException("index " + index + " stopped but " + indexDir(index) + " not deleted", e);
+        }
+        LOG.info("deleted index {} on node {}", index, config.nodeId());
+        return true;
+    }
+
+    /** Where a shard's data lives by default: {@code dataDir/<index>/<shard>}. */
+    public Path dataPath(String index, String shard) {
+        return indexDir(Names.checkName("index", index)).resolve(Names.checkName("shard", shard));
+    }
+
+    private Path indexDir(String index) {
+        return config.dataDir().resolve(index);
+    }
+
+    public Optional<ShardStore> getStore(String index, String shard) {
+        return getRaft(index).flatMap(r -> r.getStore(shard));
+    }
+
+    /** The store, or NOT_FOUND naming the index or shard that is missing. */
+    public ShardStore requireStore(String index, String shard) {
+        return requireRaft(index).requireStore(shard);
+    }
+
+    /** The index's Router (one per index), sharing this node's forwarding client and executors. */
+    public Router router(String index) {
+        checkStarted();
+        IndexRaft raft = requireRaft(index);
+        return routers.computeIfAbsent(index, i -> new Router(raft, forwarder, scheduler, readExecutor));
+    }
+
+    public boolean isLeader(String index, String shard) {
+        return getRaft(index).map(r -> r.isLeader(shard)).orElse(false);
+    }
+
+    public CompletableFuture<Long> verifyLeaderForRead(String index, String shard, Duration timeout) {
+        try {
+            return requireRaft(index).verifyLeaderForRead(shard, timeout);
+        } catch (ReplicationException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    public Optional<NodeAddress> leaderAddress(String index, String shard) {
+        return getRaft(index).flatMap(r -> r.leaderAddress(shard));
+    }
+
+    public Optional<String> leader(String index, String shard) {
+        return getRaft(index).flatMap(r -> r.leader(shard));
+    }
+
+    /** Per index (sorted), the state of every shard replica on this node. */
+    public Map<String, List<ShardStats>> stats() {
+        Map<String, List<ShardStats>> out = new LinkedHashMap<>();
+        new TreeMap<>(indices).forEach((name, raft) -> out.put(name, raft.stats()));
+        return out;
+    }
+
+    /** Every shard replica on this node, flattened. */
+    public List<ShardStats> allShardStats() {
+        List<ShardStats> all = new ArrayList<>();
+        stats().values().forEach(all::addAll);
+        return all;
+    }
+}

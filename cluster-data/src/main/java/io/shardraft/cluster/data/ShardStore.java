@@ -1,0 +1,378 @@
+package io.shardraft.cluster.data;
+
+import com.alipay.sofa.jraft.Node;
+import com.alipay.sofa.jraft.RaftServiceFactory;
+import com.alipay.sofa.jraft.Status;
+import com.alipay.sofa.jraft.closure.ReadIndexClosure;
+import com.alipay.sofa.jraft.conf.Configuration;
+import com.alipay.sofa.jraft.entity.PeerId;
+import com.alipay.sofa.jraft.entity.Task;
+import com.alipay.sofa.jraft.error.RaftError;
+import com.alipay.sofa.jraft.option.ApplyTaskMode;
+import com.alipay.sofa.jraft.option.NodeOptions;
+import com.alipay.sofa.jraft.option.RaftOptions;
+import com.alipay.sofa.jraft.option.ReadOnlyOption;
+import com.google.common.base.Preconditions;
+import io.shardraft.api.v1.Command;
+import io.shardraft.api.v1.CommandResult;
+import io.shardraft.cluster.error.ReplicationException;
+import io.shardraft.cluster.error.ReplicationException.Reason;
+import io.shardraft.cluster.spi.HostShard;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * One shard replica on this node: the lifecycle of its JRaft node ("shard_raft_store" in the origin
+ * plan), proposals, leadership queries and read barriers. The node's JRaft RPC server is shared with
+ * every other group (the {@link Registry} owns it); this store only creates and shuts down its node.
+ */
+public final class ShardStore implements AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger("shard_raft_store");
+    private static final byte[] NO_CONTEXT = new byte[0];
+
+    private final ShardStoreConfig config;
+    private final Clock clock;
+    private final String description;
+    private HostShard shard;
+    private volatile ShardStateMachine fsm;
+    private volatile Node node;
+    private volatile boolean stopped;
+
+    public ShardStore(ShardStoreConfig config) {
+        this(config, Clock.systemUTC());
+    }
+
+    ShardStore(ShardStoreConfig config, Clock clock) {
+        this.config = Preconditions.checkNotNull(config, "config");
+        this.clock = clock;
+        this.description = "index '" + config.index() + "' shard '" + config.shard() + "'";
+    }
+
+    public ShardStoreConfig config() {
+        return config;
+    }
+
+    /** Sets the host shard this group replicates; required before {@link #start()}. */
+    public synchronized void setShard(HostShard shard) {
+        Preconditions.checkState(node == null, "setShard after start of %s", description);
+        this.shard = Preconditions.checkNotNull(shard, "shard");
+    }
+
+    /** The host shard (for reads); empty before {@link #setShard}. */
+    public Optional<HostShard> shard() {
+        return Optional.ofNullable(shard);
+    }
+
+    /** Starts the JRaft node of this replica. The Registry's RPC server must be running. */
+    public synchronized void start() {
+        Preconditions.checkState(!stopped, "%s was stopped; create a new store", description);
+        if (node != null) {
+            return;
+        }
+        Preconditions.checkState(shard != null, "no host shard set for %s", description);
+        try {
+            Files.createDirectories(config.raftDir().resolve("log"));
+            Files.createDirectories(config.raftDir().resolve("meta"));
+            Files.createDirectories(config.raftDir().resolve("snapshot"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create Raft directories of " + description + " under "
+                    + config.raftDir(), e);
+        }
+        ShardStateMachine machine = new ShardStateMachine(config.groupId(), shard, this);
+        NodeOptions opts = nodeOptions(machine);
+        PeerId self = peerOf(config.nodeId());
+        try {
+            this.node = RaftServiceFactory.createAndInitRaftNode(config.groupId(), self, opts);
+        } catch (RuntimeException e) {
+            throw new ReplicationException(Reason.INTERNAL, "cannot start the Raft group of " + description
+                    + " on node " + config.nodeId() + ": " + e.getMessage(), null, e);
+        }
+        this.fsm = machine;
+        LOG.info("started Raft group {} on node {} with members {}", config.groupId(), config.nodeId(),
+                config.members());
+    }
+
+    private NodeOptions nodeOptions(ShardStateMachine machine) {
+        RaftSettings s = config.settings();
+        NodeOptions opts = new NodeOptions();
+        opts.setFsm(machine);
+        opts.setInitialConf(new Configuration(peers()));
+        opts.setElectionTimeoutMs((int) s.electionTimeout().toMillis());
+        opts.setLeaderLeaseTimeRatio(s.leaderLeaseTimeRatio());
+        opts.setSnapshotIntervalSecs((int) s.snapshotInterval().toSeconds());
+        opts.setSnapshotLogIndexMargin((int) s.snapshotThreshold());
+        opts.setLogUri(config.raftDir().resolve("log").toString());
+        opts.setRaftMetaUri(config.raftDir().resolve("meta").toString());
+        opts.setSnapshotUri(config.raftDir().resolve("snapshot").toString());
+        // Thousands of groups per node: share JRaft's timers and timer threads across groups.
+        opts.setSharedElectionTimer(true);
+        opts.setSharedVoteTimer(true);
+        opts.setSharedStepDownTimer(true);
+        opts.setSharedSnapshotTimer(true);
+        opts.setSharedTimerPool(true);
+        // A full apply queue fails fast with EBUSY (-> RESOURCE_EXHAUSTED) instead of blocking the caller.
+        opts.setApplyTaskMode(ApplyTaskMode.NonBlocking);
+        opts.setEnableMetrics(false);
+        RaftOptions raft = new RaftOptions();
+        raft.setElectionHeartbeatFactor(s.electionHeartbeatFactor());
+        raft.setReadOnlyOptions(ReadOnlyOption.ReadOnlySafe);
+        raft.setSync(true);
+        raft.setSyncMeta(true);
+        opts.setRaftOptions(raft);
+        return opts;
+    }
+
+    private List<PeerId> peers() {
+        List<PeerId> peers = new ArrayList<>();
+        for (String m : config.members()) {
+            peers.add(peerOf(m));
+        }
+        return peers;
+    }
+
+    private PeerId peerOf(String nodeId) {
+        NodeAddress a = config.addressResolver().resolve(nodeId).orElseThrow(() ->
+                ReplicationException.unavailable("node " + nodeId + " has no address"));
+        return new PeerId(a.host(), a.raftPort());
+    }
+
+    /**
+     * Stops the JRaft node (shutdown, then join, so no thread touches the directories afterwards) and
+     * closes the host shard. The data stays on disk (this is "unload").
+     */
+    public void stop() {
+        Node n;
+        synchronized (this) {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+            n = node;
+        }
+        if (n != null) {
+            n.shutdown();
+            try {
+                n.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                LOG.warn("interrupted while joining Raft group {}", config.groupId());
+            }
+        }
+        ShardStateMachine m = fsm;
+        if (m != null) {
+            m.waiters().failAll(ReplicationException.unavailable(description + " stopped on node " + config.nodeId()));
+        }
+        if (shard != null) {
+            shard.close();
+        }
+        LOG.info("stopped Raft group {} on node {}", config.groupId(), config.nodeId());
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    public boolean isStopped() {
+        return stopped;
+    }
+
+    private Node running() {
+        Node n = node;
+        if (n == null || stopped) {
+            throw ReplicationException.unavailable(description + " is not running on node " + config.nodeId());
+        }
+        return n;
+    }
+
+    /**
+     * Proposes a command. Completes with the host's result once the entry is committed and applied on
+     * this replica, or fails with NOT_LEADER (nothing proposed), INVALID_ARGUMENT (too large),
+     * RESOURCE_EXHAUSTED (queue full), UNAVAILABLE (leadership lost after proposing: outcome unknown)
+     * or DEADLINE_EXCEEDED (outcome unknown).
+     */
+    public CompletableFuture<CommandResult> apply(Command command) {
+        try {
+            Node n = running();
+            if (command.getOpCase() == Command.OpCase.OP_NOT_SET) {
+                throw ReplicationException.invalid("command for " + description + " has no operation");
+            }
+            if (!n.isLeader()) {
+                throw ReplicationException.notLeader(description, leaderId());
+            }
+            // The leader picks the time once; every replica applies the same value.
+            Command stamped = command.toBuilder().setProposedAtMillis(clock.millis()).build();
+            int size = stamped.getSerializedSize();
+            if (size > config.settings().maxCommandBytes()) {
+                throw ReplicationException.invalid("command of " + size + " bytes for " + description
+                        + " exceeds the limit of " + config.settings().maxCommandBytes() + " bytes");
+            }
+            ApplyClosure done = new ApplyClosure(stamped, this);
+            n.apply(new Task(ByteBuffer.wrap(stamped.toByteArray()), done));
+            long timeoutMs = config.settings().applyTimeout().toMillis();
+            return done.future().orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
+                    .exceptionallyCompose(e -> CompletableFuture.failedFuture(
+                            e instanceof TimeoutException ? new ReplicationException(Reason.DEADLINE_EXCEEDED,
+                                    "no outcome for the write to " + description + " within " + timeoutMs
+                                            + " ms; it may or may not have been applied") : e));
+        } catch (ReplicationException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    public boolean isLeader() {
+        Node n = node;
+        return n != null && !stopped && n.isLeader();
+    }
+
+    /** The leader's raft endpoint ({@code host:port}), if one is known. */
+    public Optional<String> leader() {
+        Node n = node;
+        if (n == null || stopped) {
+            return Optional.empty();
+        }
+        PeerId id = n.getLeaderId();
+        return id == null || id.isEmpty() ? Optional.empty() : Optional.of(id.getEndpoint().toString());
+    }
+
+    /** The leader's node id, if one is known. */
+    public Optional<String> leaderId() {
+        return leader().flatMap(ep -> config.addressResolver().nodeIdForRaftEndpoint(ep));
+    }
+
+    /** The leader's address (raft and gRPC ports), if one is known. */
+    public Optional<NodeAddress> leaderAddress() {
+        return leaderId().flatMap(id -> config.addressResolver().resolve(id));
+    }
+
+    /**
+     * Confirms this replica is still the leader with a quorum (ReadIndex, ReadOnlySafe) and that it has
+     * applied everything committed before the call. Completes with the read index.
+     */
+    public CompletableFuture<Long> verifyLeader(Duration timeout) {
+        if (!isLeader()) {
+            return CompletableFuture.failedFuture(ReplicationException.notLeader(description, leaderId()));
+        }
+        return readIndex(timeout);
+    }
+
+    /**
+     * A linearizable read barrier on any replica: completes once this replica has applied everything
+     * the leader had committed when the call was made (JRaft ReadIndex; a follower asks its leader).
+     */
+    public CompletableFuture<Long> readIndex(Duration timeout) {
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        Node n;
+        try {
+            n = running();
+        } catch (ReplicationException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        n.readIndex(ReadOnlyOption.ReadOnlySafe, NO_CONTEXT, new ReadIndexClosure(timeout.toMillis()) {
+            @Override
+            public void run(Status status, long index, byte[] reqCtx) {
+                if (status.isOk()) {
+                    f.complete(index);
+                } else {
+                    f.completeExceptionally(statusToException(status, false));
+                }
+            }
+        });
+        return f.thenCompose(index -> waitForAppliedIndex(index, timeout));
+    }
+
+    public ShardRole state() {
+        Node n = node;
+        if (n == null || stopped) {
+            return ShardRole.STOPPED;
+        }
+        return ShardRole.of(n.getNodeState());
+    }
+
+    public long lastAppliedIndex() {
+        ShardStateMachine m = fsm;
+        return m == null ? 0 : m.lastAppliedIndex();
+    }
+
+    /** Completes with the applied index once this replica has applied at least {@code index}. */
+    public CompletableFuture<Long> waitForAppliedIndex(long index, Duration timeout) {
+        ShardStateMachine m = fsm;
+        if (m == null || stopped) {
+            return CompletableFuture.failedFuture(
+                    ReplicationException.unavailable(description + " is not running on node " + config.nodeId()));
+        }
+        CompletableFuture<Long> waiting = m.waiters().await(index);
+        if (waiting.isDone()) {
+            return waiting;
+        }
+        return waiting.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).exceptionallyCompose(e -> {
+            m.waiters().purgeDone();
+            return CompletableFuture.failedFuture(e instanceof TimeoutException
+                    ? ReplicationException.unavailable("replica of " + description + " on node " + config.nodeId()
+                            + " did not apply index " + index + " within " + timeout.toMillis() + " ms (applied "
+                            + m.lastAppliedIndex() + ")")
+                    : e);
+        });
+    }
+
+    public ShardStats stats() {
+        Node n = node;
+        ShardStateMachine m = fsm;
+        if (n == null || stopped) {
+            return new ShardStats(config.index(), config.shard(), config.nodeId(), ShardRole.STOPPED,
+                    Optional.empty(), -1, 0, lastAppliedIndex(), 0);
+        }
+        return new ShardStats(config.index(), config.shard(), config.nodeId(), ShardRole.of(n.getNodeState()),
+                leaderId(), m == null ? -1 : m.term(), n.getLastCommittedIndex(), lastAppliedIndex(),
+                n.getLastLogIndex());
+    }
+
+    void onRoleChange() {
+        // hook for metrics and leadership listeners; role is read from the node on demand
+    }
+
+    /** Maps a JRaft failure status to the error callers see. */
+    ReplicationException statusToException(Status status, boolean proposed) {
+        String msg = description + " on node " + config.nodeId() + ": " + status.getErrorMsg();
+        if (!proposed) {
+            // A failed read barrier changed nothing: the leader is gone, unconfirmed, or unreachable.
+            return status.getRaftError() == RaftError.EPERM
+                    ? ReplicationException.notLeader(description, leaderId())
+                    : ReplicationException.unavailable("cannot confirm the leader of " + msg
+                            + " (" + status.getRaftError() + ")");
+        }
+        return switch (status.getRaftError()) {
+            case EBUSY -> new ReplicationException(Reason.RESOURCE_EXHAUSTED,
+                    "apply queue of " + description + " is full; retry later (" + status.getErrorMsg() + ")");
+            case EPERM -> proposed
+                    // Leadership moved after the entry was handed to JRaft: a new leader may still commit it.
+                    ? ReplicationException.unavailable("leadership of " + description
+                            + " changed while proposing; the write may or may not have been applied ("
+                            + status.getErrorMsg() + ")")
+                    : ReplicationException.notLeader(description, leaderId());
+            case ENODESHUTDOWN, ESHUTDOWN, ESTOP, EHOSTDOWN, ECANCELED, ETIMEDOUT, ERAFTTIMEDOUT, EAGAIN,
+                    ELEADERREMOVED, ENEWLEADER, EHIGHERTERMRESPONSE, EHIGHERTERMREQUEST, ESTALE ->
+                    ReplicationException.unavailable(msg);
+            case EINVAL -> ReplicationException.invalid(msg);
+            default -> new ReplicationException(Reason.INTERNAL, msg);
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "ShardStore{" + config.groupId() + "@" + config.nodeId() + "}";
+    }
+}

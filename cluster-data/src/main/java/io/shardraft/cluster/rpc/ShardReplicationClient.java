@@ -1,0 +1,133 @@
+package io.shardraft.cluster.rpc;
+
+import com.google.common.util.concurrent.FutureCallback;
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.MoreExecutors;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.shardraft.api.v1.ApplyBatchRequest;
+import io.shardraft.api.v1.ApplyBatchResponse;
+import io.shardraft.api.v1.ApplyRequest;
+import io.shardraft.api.v1.Command;
+import io.shardraft.api.v1.CommandResult;
+import io.shardraft.api.v1.LastAppliedIndexRequest;
+import io.shardraft.api.v1.ShardReplicationServiceGrpc;
+import io.shardraft.api.v1.ShardReplicationServiceGrpc.ShardReplicationServiceFutureStub;
+import io.shardraft.cluster.data.LeaderForwarder;
+import io.shardraft.cluster.data.NodeAddress;
+import io.shardraft.cluster.data.RegistryConfig;
+import io.shardraft.cluster.error.ReplicationException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * The node's client of other nodes' ShardReplicationService: one {@link ManagedChannel} per peer,
+ * created on first use and kept for the client's life; every call carries a deadline.
+ */
+public final class ShardReplicationClient implements LeaderForwarder {
+    private final int maxMessageBytes;
+    private final ConcurrentHashMap<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    public ShardReplicationClient(int maxMessageBytes) {
+        this.maxMessageBytes = maxMessageBytes;
+    }
+
+    /** The {@link io.shardraft.cluster.data.RpcClientMaker} for a Registry. */
+    public static ShardReplicationClient forRegistry(RegistryConfig config) {
+        return new ShardReplicationClient(config.settings().maxMessageBytes());
+    }
+
+    private ShardReplicationServiceFutureStub stub(NodeAddress target, Duration timeout) {
+        if (closed) {
+            throw ReplicationException.unavailable("replication client is closed");
+        }
+        ManagedChannel ch = channels.computeIfAbsent(target.grpcTarget(), t -> NettyChannelBuilder
+                .forAddress(target.host(), target.grpcPort())
+                .usePlaintext()
+                .maxInboundMessageSize(maxMessageBytes)
+                .build());
+        return ShardReplicationServiceGrpc.newFutureStub(ch)
+                .withMaxOutboundMessageSize(maxMessageBytes)
+                .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public CompletableFuture<CommandResult> apply(NodeAddress leader, String index, String shard, Command command,
+            Duration timeout) {
+        return call(leader, timeout, s -> s.apply(ApplyRequest.newBuilder()
+                .setIndex(index).setShard(shard).setCommand(command.toByteString()).build()))
+                .thenApply(r -> r.getResult());
+    }
+
+    /** Proposes several commands to one shard's leader in one call; an outcome per command. */
+    public CompletableFuture<ApplyBatchResponse> applyBatch(NodeAddress leader, String index, String shard,
+            List<Command> commands, Duration timeout) {
+        ApplyBatchRequest.Builder b = ApplyBatchRequest.newBuilder().setIndex(index).setShard(shard);
+        commands.forEach(c -> b.addCommands(c.toByteString()));
+        return call(leader, timeout, s -> s.applyBatch(b.build()));
+    }
+
+    /** Sends raw command bytes (used to check the server's validation of what peers send). */
+    public CompletableFuture<CommandResult> applyRaw(NodeAddress target, String index, String shard,
+            com.google.protobuf.ByteString command, Duration timeout) {
+        return call(target, timeout, s -> s.apply(ApplyRequest.newBuilder()
+                .setIndex(index).setShard(shard).setCommand(command).build()))
+                .thenApply(r -> r.getResult());
+    }
+
+    @Override
+    public CompletableFuture<Long> lastAppliedIndex(NodeAddress leader, String index, String shard, Duration timeout) {
+        return call(leader, timeout, s -> s.lastAppliedIndex(LastAppliedIndexRequest.newBuilder()
+                .setIndex(index).setShard(shard).build()))
+                .thenApply(r -> r.getAppliedIndex());
+    }
+
+    private <T> CompletableFuture<T> call(NodeAddress target, Duration timeout,
+            Function<ShardReplicationServiceFutureStub, ListenableFuture<T>> rpc) {
+        CompletableFuture<T> out = new CompletableFuture<>();
+        ListenableFuture<T> f;
+        try {
+            f = rpc.apply(stub(target, timeout));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e instanceof ReplicationException ? e
+                    : GrpcErrors.fromStatus(e, target.grpcTarget()));
+        }
+        Futures.addCallback(f, new FutureCallback<>() {
+            @Override
+            public void onSuccess(T result) {
+                out.complete(result);
+            }
+
+            @Override
+            public void onFailure(Throwable t) {
+                out.completeExceptionally(GrpcErrors.fromStatus(t, target.grpcTarget()));
+            }
+        }, MoreExecutors.directExecutor());
+        return out;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (ManagedChannel ch : channels.values()) {
+            ch.shutdown();
+        }
+        for (ManagedChannel ch : channels.values()) {
+            try {
+                if (!ch.awaitTermination(2, TimeUnit.SECONDS)) {
+                    ch.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                ch.shutdownNow();
+            }
+        }
+        channels.clear();
+    }
+}
