@@ -9,12 +9,12 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 
 /** File-system helpers for purging a dropped group's state. */
-final class Directories {
+public final class Directories {
     private Directories() {
     }
 
     /** Deletes {@code dir} and everything below it; a missing directory is fine. */
-    static void deleteRecursively(Path dir) throws IOException {
+    public static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -181,6 +181,17 @@ public final class Registry implements AutoCloseable {
         return true;
     }
 
+    /** Unloads the index on this node: every group stops, all state stays on disk for a later reload. */
+    public boolean unloadRaft(String index) {
+        IndexRaft raft = indices.remove(index);
+        routers.remove(index);
+        if (raft == null) {
+            return false;
+        }
+        raft.shutdown();
+        return true;
+    }
+
     /** Where a shard's data lives by default: {@code dataDir/<index>/<shard>}. */
     public Path dataPath(String index, String shard) {
         return indexDir(Names.checkName("index", index)).resolve(Names.checkName("shard", shard));

@@ -233,6 +233,24 @@ public final class ShardStore implements AutoCloseable {
         }
     }
 
+    /** Takes a snapshot of this replica now (host state made durable, then the log truncated behind it). */
+    public CompletableFuture<Void> snapshot() {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        try {
+            running().snapshot(status -> {
+                if (status.isOk()) {
+                    f.complete(null);
+                } else {
+                    f.completeExceptionally(new ReplicationException(Reason.INTERNAL, "snapshot of " + description
+                            + " on node " + config.nodeId() + " failed: " + status));
+                }
+            });
+        } catch (ReplicationException e) {
+            f.completeExceptionally(e);
+        }
+        return f;
+    }
+
     public boolean isLeader() {
         Node n = node;
         return n != null && !stopped && n.isLeader();

@@ -2,7 +2,6 @@ package io.shardraft.cluster.rpc;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.shardraft.api.v1.ApplyBatchRequest;
 import io.shardraft.api.v1.ApplyBatchResponse;
@@ -154,9 +153,5 @@ public final class ShardReplicationServer extends ShardReplicationServiceGrpc.Sh
                     + "delete_batch)");
         }
         return c;
-    }
-
-    static Status.Code codeOf(Throwable t) {
-        return GrpcErrors.toStatus(t).getStatus().getCode();
     }
 }

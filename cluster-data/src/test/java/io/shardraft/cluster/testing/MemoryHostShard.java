@@ -34,6 +34,7 @@ public final class MemoryHostShard implements HostShard {
 
     private final TreeMap<String, Stored> objects = new TreeMap<>();
     private long lastApplied;
+    private long appliedEntries;
     private volatile boolean closed;
 
     @Override
@@ -51,6 +52,7 @@ public final class MemoryHostShard implements HostShard {
             case OP_NOT_SET -> throw new IllegalArgumentException("no op");
         }
         lastApplied = logIndex;
+        appliedEntries++;
         return result.build();
     }
 
@@ -105,6 +107,11 @@ public final class MemoryHostShard implements HostShard {
     @Override
     public synchronized long lastAppliedIndex() {
         return lastApplied;
+    }
+
+    /** How many entries this instance applied (not counting skipped replays or snapshot loads). */
+    public synchronized long appliedEntries() {
+        return appliedEntries;
     }
 
     public synchronized Optional<ObjectData> get(String id) {

@@ -1,0 +1,103 @@
+package io.shardraft.cluster.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.alipay.sofa.jraft.Status;
+import com.alipay.sofa.jraft.error.RaftError;
+import io.shardraft.cluster.error.ReplicationException;
+import io.shardraft.cluster.error.ReplicationException.Reason;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** Single-class behaviour of the core's small pieces: settings, names, waiters, status mapping. */
+class UnitsTest {
+
+    @Test
+    void settingsHaveValidatedDefaults() {
+        RaftSettings d = RaftSettings.DEFAULTS;
+        assertEquals(Duration.ofMillis(1000), d.electionTimeout());
+        assertEquals(10, d.electionHeartbeatFactor());
+        assertEquals(90, d.leaderLeaseTimeRatio());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> d.toBuilder().heartbeatTimeout(Duration.ofSeconds(2)).build());
+        assertTrue(e.getMessage().contains("heartbeatTimeout"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> d.toBuilder().leaderLeaseTimeout(Duration.ofSeconds(1)).build());
+        assertTrue(e.getMessage().contains("leaderLeaseTimeout"));
+        e = assertThrows(IllegalArgumentException.class, () -> d.toBuilder().applyTimeout(Duration.ZERO).build());
+        assertTrue(e.getMessage().contains("applyTimeout"));
+        e = assertThrows(IllegalArgumentException.class, () -> d.toBuilder().maxCommandBytes(d.maxMessageBytes()).build());
+        assertTrue(e.getMessage().contains("maxCommandBytes"));
+    }
+
+    @Test
+    void namesAreCheckedAndGroupIdsAreUnambiguous() {
+        assertEquals("articles", Names.checkName("index", "articles"));
+        Names.checkName("shard", "shard-0");
+        Names.checkName("index", "9lives_v2");
+        for (String bad : new String[] {"", "_x", "a__b", "a_", "a.b", "a/b", "a b", "x".repeat(129)}) {
+            ReplicationException e = assertThrows(ReplicationException.class, () -> Names.checkName("index", bad));
+            assertEquals(Reason.INVALID_ARGUMENT, e.reason());
+        }
+        assertEquals("g_a_b__c", Names.groupId("a_b", "c"));
+        assertNotEquals(Names.groupId("a_b", "c"), Names.groupId("a", "b_c"));
+    }
+
+    @Test
+    void waitersCompleteInIndexOrderAndFailOnStop() {
+        AppliedIndexWaiters w = new AppliedIndexWaiters();
+        CompletableFuture<Long> five = w.await(5);
+        CompletableFuture<Long> nine = w.await(9);
+        w.advance(4);
+        assertFalse(five.isDone());
+        w.advance(6);
+        assertEquals(6L, five.join());
+        assertFalse(nine.isDone());
+        assertTrue(w.await(3).isDone(), "already applied");
+        w.advance(5); // never goes backwards
+        assertTrue(w.await(6).isDone());
+        w.failAll(ReplicationException.unavailable("stopped"));
+        assertTrue(nine.isCompletedExceptionally());
+    }
+
+    @Test
+    void jraftStatusesMapToClearReasons() {
+        StaticAddressResolver r = new StaticAddressResolver(Map.of("n1", new NodeAddress("127.0.0.1", 7001, 7002)));
+        ShardStore store = new ShardStore(new ShardStoreConfig("idx", "s0", "n1", List.of("n1"), Path.of("/tmp/x"), r, null));
+        assertEquals(Reason.RESOURCE_EXHAUSTED,
+                store.statusToException(new Status(RaftError.EBUSY, "busy"), true).reason());
+        assertEquals(Reason.UNAVAILABLE,
+                store.statusToException(new Status(RaftError.EPERM, "stepped down"), true).reason(),
+                "leadership lost after proposing: outcome unknown, not a clean NOT_LEADER");
+        assertEquals(Reason.NOT_LEADER, store.statusToException(new Status(RaftError.EPERM, "x"), false).reason());
+        assertEquals(Reason.UNAVAILABLE, store.statusToException(new Status(RaftError.ENODESHUTDOWN, "x"), true).reason());
+        assertEquals(Reason.UNAVAILABLE, store.statusToException(new Status(RaftError.ETIMEDOUT, "x"), false).reason());
+        ReplicationException e = store.statusToException(new Status(RaftError.EBUSY, "busy"), true);
+        assertTrue(e.getMessage().contains("idx") && e.getMessage().contains("s0"), e.getMessage());
+    }
+
+    @Test
+    void configsRejectBadMembership() {
+        StaticAddressResolver r = new StaticAddressResolver(Map.of("n1", new NodeAddress("127.0.0.1", 7001, 7002)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
+                new ShardStoreConfig("idx", "s0", "n1", List.of("n1", "n2"), Path.of("/tmp/x"), r, null));
+        assertTrue(e.getMessage().contains("n2"));
+        e = assertThrows(IllegalArgumentException.class, () ->
+                new ShardStoreConfig("idx", "s0", "n1", List.of("n2"), Path.of("/tmp/x"), r, null));
+        assertTrue(e.getMessage().contains("do not include this node"));
+        e = assertThrows(IllegalArgumentException.class, () -> RegistryConfig.builder().nodeId("n9")
+                .addressResolver(r).dataDir(Path.of("/tmp")).build());
+        assertTrue(e.getMessage().contains("n9"));
+        e = assertThrows(IllegalArgumentException.class, () -> RegistryConfig.builder().nodeId("n1").raftPort(9)
+                .addressResolver(r).dataDir(Path.of("/tmp")).build());
+        assertTrue(e.getMessage().contains("raftPort"));
+        assertEquals(7001, RegistryConfig.builder().nodeId("n1").addressResolver(r).dataDir(Path.of("/tmp")).build().raftPort());
+    }
+}

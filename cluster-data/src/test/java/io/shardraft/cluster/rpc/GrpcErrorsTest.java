@@ -1,0 +1,39 @@
+package io.shardraft.cluster.rpc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.Status;
+import io.shardraft.cluster.error.ReplicationException;
+import io.shardraft.cluster.error.ReplicationException.Reason;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+
+class GrpcErrorsTest {
+
+    @Test
+    void everyReasonSurvivesTheWireWithItsMessage() {
+        for (Reason reason : Reason.values()) {
+            ReplicationException sent = new ReplicationException(reason, "m-" + reason, "node7", null);
+            var status = GrpcErrors.toStatus(new CompletionException(sent));
+            assertEquals(GrpcErrors.code(reason), status.getStatus().getCode());
+            ReplicationException back = GrpcErrors.fromStatus(status, "127.0.0.1:1");
+            assertEquals(reason, back.reason());
+            assertEquals("m-" + reason, back.getMessage());
+            assertEquals("node7", back.leaderHint().orElseThrow());
+        }
+    }
+
+    @Test
+    void transportFailuresWithoutOurMetadataAreMappedByCodeAndNameTheTarget() {
+        ReplicationException e = GrpcErrors.fromStatus(Status.UNAVAILABLE.withDescription("io exception")
+                .asRuntimeException(), "127.0.0.1:4242");
+        assertEquals(Reason.UNAVAILABLE, e.reason());
+        assertTrue(e.getMessage().contains("127.0.0.1:4242"), e.getMessage());
+        assertEquals(Reason.DEADLINE_EXCEEDED,
+                GrpcErrors.fromStatus(Status.DEADLINE_EXCEEDED.asRuntimeException(), "t").reason());
+        assertEquals(Status.Code.RESOURCE_EXHAUSTED, GrpcErrors.toStatus(
+                new ReplicationException(Reason.RESOURCE_EXHAUSTED, "full")).getStatus().getCode());
+        assertEquals(Status.Code.INTERNAL, GrpcErrors.toStatus(new IllegalStateException("bug")).getStatus().getCode());
+    }
+}
