@@ -87,23 +87,31 @@ public final class MapDbShard implements HostShard {
         this.lastAppliedIndex = lastApplied.get();
     }
 
+    /** {@link #open(String, Path, IndexSchema, MapDbShardConfig)} with {@link MapDbShardConfig#DEFAULT}. */
+    public static MapDbShard open(String name, Path dir, IndexSchema schema) throws IOException {
+        return open(name, dir, schema, MapDbShardConfig.DEFAULT);
+    }
+
     /**
      * Opens (or creates) the shard replica kept in {@code dir}.
      *
      * @param name for log messages, e.g. {@code index/shard-0}
      * @throws IOException if the file cannot be opened or was created for a different vector length
      */
-    public static MapDbShard open(String name, Path dir, IndexSchema schema) throws IOException {
+    public static MapDbShard open(String name, Path dir, IndexSchema schema, MapDbShardConfig config)
+            throws IOException {
         Objects.requireNonNull(schema, "schema");
+        Objects.requireNonNull(config, "config");
         Files.createDirectories(dir);
         Path file = dir.resolve(DB_FILE);
         DB db;
         try {
-            db = DBMaker.fileDB(file.toFile())
-                    .transactionEnable()
-                    .fileMmapEnableIfSupported()
-                    .cleanerHackEnable()
-                    .make();
+            DBMaker.Maker maker = DBMaker.fileDB(file.toFile()).transactionEnable();
+            maker = switch (config.volume()) {
+                case MMAP -> maker.fileMmapEnableIfSupported().cleanerHackEnable();
+                case FILE_CHANNEL -> maker.fileChannelEnable();
+            };
+            db = maker.make();
         } catch (DBException e) {
             throw new IOException("cannot open shard file " + file + ": " + e.getMessage(), e);
         }

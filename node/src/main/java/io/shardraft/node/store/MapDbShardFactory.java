@@ -11,10 +11,16 @@ import java.util.function.Function;
 public final class MapDbShardFactory implements HostShardFactory {
 
     private final Function<String, Optional<IndexSchema>> schemas;
+    private final MapDbShardConfig config;
 
     /** @param schemas the schema of an index by name, empty if the index is unknown */
     public MapDbShardFactory(Function<String, Optional<IndexSchema>> schemas) {
+        this(schemas, MapDbShardConfig.DEFAULT);
+    }
+
+    public MapDbShardFactory(Function<String, Optional<IndexSchema>> schemas, MapDbShardConfig config) {
         this.schemas = Objects.requireNonNull(schemas, "schemas");
+        this.config = Objects.requireNonNull(config, "config");
     }
 
     /**
@@ -26,6 +32,6 @@ public final class MapDbShardFactory implements HostShardFactory {
     public MapDbShard open(String index, String shard, Path dir) throws IOException {
         IndexSchema schema = schemas.apply(index)
                 .orElseThrow(() -> new IOException("cannot open shard " + shard + ": no schema for index " + index));
-        return MapDbShard.open(index + "/" + shard, dir, schema);
+        return MapDbShard.open(index + "/" + shard, dir, schema, config);
     }
 }

@@ -13,8 +13,9 @@ import java.util.Random;
 import java.util.UUID;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Logs rough apply throughput (one commit per entry) for single puts and 100-item batches. Figures only;
@@ -24,13 +25,15 @@ class ApplyThroughputTest {
 
     private static final Logger LOG = LogManager.getLogger(ApplyThroughputTest.class);
     static final int DIMS = 128;
-    static final int SINGLE_PUTS = 500;
+    static final int SINGLE_PUTS = 1_000;
 
-    @Test
-    void measureApplyThroughput(@TempDir Path dir) throws Exception {
+    @ParameterizedTest
+    @EnumSource(MapDbShardConfig.Volume.class)
+    void measureApplyThroughput(MapDbShardConfig.Volume volume, @TempDir Path dir) throws Exception {
+        MapDbShardConfig config = new MapDbShardConfig(volume);
         IndexSchema schema = new IndexSchema("bench", DIMS, Distance.COSINE);
         Random rnd = new Random(1);
-        try (MapDbShard shard = MapDbShard.open("bench/single", dir.resolve("single"), schema)) {
+        try (MapDbShard shard = MapDbShard.open("bench/single", dir.resolve("single"), schema, config)) {
             int n = SINGLE_PUTS;
             long start = System.nanoTime();
             for (int i = 1; i <= n; i++) {
@@ -39,10 +42,10 @@ class ApplyThroughputTest {
             }
             double secs = (System.nanoTime() - start) / 1e9;
             assertEquals(n, shard.count());
-            LOG.info("single puts ({} dims): {} entries in {} s = {} entries/s",
-                    DIMS, n, String.format("%.2f", secs), Math.round(n / secs));
+            LOG.info("{}: single puts ({} dims): {} entries in {} s = {} entries/s",
+                    volume, DIMS, n, String.format("%.2f", secs), Math.round(n / secs));
         }
-        try (MapDbShard shard = MapDbShard.open("bench/batch", dir.resolve("batch"), schema)) {
+        try (MapDbShard shard = MapDbShard.open("bench/batch", dir.resolve("batch"), schema, config)) {
             int batches = 100;
             int size = 100;
             long start = System.nanoTime();
@@ -56,8 +59,8 @@ class ApplyThroughputTest {
             }
             double secs = (System.nanoTime() - start) / 1e9;
             assertEquals((long) batches * size, shard.count());
-            LOG.info("100-item batches ({} dims): {} entries ({} objects) in {} s = {} entries/s, {} objects/s",
-                    DIMS, batches, batches * size, String.format("%.2f", secs),
+            LOG.info("{}: 100-item batches ({} dims): {} entries ({} objects) in {} s = {} entries/s, {} objects/s",
+                    volume, DIMS, batches, batches * size, String.format("%.2f", secs),
                     Math.round(batches / secs), Math.round(batches * size / secs));
 
             float[] q = vector(rnd);
@@ -67,7 +70,7 @@ class ApplyThroughputTest {
                 assertEquals(10, shard.search(q, 10).size());
             }
             double ms = (System.nanoTime() - s2) / 1e6 / queries;
-            LOG.info("brute-force k=10 search over {} objects: {} ms/query", shard.count(), String.format("%.1f", ms));
+            LOG.info("{}: brute-force k=10 search over {} objects: {} ms/query", volume, shard.count(), String.format("%.1f", ms));
         }
     }
 

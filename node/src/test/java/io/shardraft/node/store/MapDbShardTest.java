@@ -324,6 +324,23 @@ class MapDbShardTest {
     }
 
     @Test
+    void mmapVolumeStoresTheSameContent(@TempDir Path other) throws IOException {
+        List<Command> log = randomLog(new Random(5), 60);
+        try (MapDbShard mmap = MapDbShard.open("things/mmap", other, SCHEMA,
+                new MapDbShardConfig(MapDbShardConfig.Volume.MMAP))) {
+            for (int i = 0; i < log.size(); i++) {
+                assertEquals(shard.apply(i + 1, log.get(i)), mmap.apply(i + 1, log.get(i)));
+            }
+            assertEquals(shard.checksum(), mmap.checksum());
+        }
+        try (MapDbShard mmap = MapDbShard.open("things/mmap", other, SCHEMA,
+                new MapDbShardConfig(MapDbShardConfig.Volume.MMAP))) {
+            assertEquals(shard.checksum(), mmap.checksum());
+            assertEquals(log.size(), mmap.lastAppliedIndex());
+        }
+    }
+
+    @Test
     void closedShardRefusesWork() {
         shard.close();
         shard.close(); // idempotent
