@@ -11,14 +11,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
 
 /**
- * The one JSON dialect of the store: strict parsing (no duplicate keys, no trailing tokens) and a
- * normalized text form (keys sorted, compact) so equal property sets are stored byte for byte alike.
+ * The one JSON dialect of the store: strict parsing (no duplicate keys, no trailing tokens, numbers kept
+ * as exact decimals) and a normalized text form (keys sorted, compact) so equal property sets are stored
+ * byte for byte alike.
  */
 final class Json {
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            // keep numbers exact: doubles would turn 1e400 into "Infinity" and round long fractions
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(JsonNodeFeature.WRITE_PROPERTIES_SORTED)
             .build();
 

@@ -47,6 +47,18 @@ class ObjectValidatorTest {
     }
 
     @Test
+    void numbersAreKeptExactly() {
+        String props = validator.validate(put(T0, ID,
+                "{\"big\":1e400,\"precise\":0.1000000000000000055511151231257827,\"int\":123456789012345678901234567890,\"f\":2.50}"))
+                .getPut().getObject().getPropertiesJson();
+        assertTrue(props.contains("\"big\":1E+400"), props);
+        assertTrue(props.contains("\"precise\":0.1000000000000000055511151231257827"), props);
+        assertTrue(props.contains("\"int\":123456789012345678901234567890"), props);
+        assertEquals(props, validator.validate(put(T0, ID, props)).getPut().getObject().getPropertiesJson(),
+                "normalizing twice changes nothing");
+    }
+
+    @Test
     void wrongDimensions() {
         ObjectValidationException e = reject(put(T0, ID, "{}", 1, 2, 3));
         assertEquals("put.object.vector: expected 4 dimensions, got 3", e.getMessage());
