@@ -1,0 +1,534 @@
+package io.shardraft.node.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.common.base.Preconditions;
+import com.google.common.hash.Hasher;
+import com.google.common.hash.Hashing;
+import com.google.common.primitives.Floats;
+import io.shardraft.api.v1.Command;
+import io.shardraft.api.v1.CommandResult;
+import io.shardraft.api.v1.DeleteObject;
+import io.shardraft.api.v1.ItemResult;
+import io.shardraft.api.v1.ItemStatus;
+import io.shardraft.api.v1.MergeObject;
+import io.shardraft.api.v1.ObjectData;
+import io.shardraft.api.v1.PutObject;
+import io.shardraft.api.v1.Vector;
+import io.shardraft.cluster.spi.HostShard;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.mapdb.Atomic;
+import org.mapdb.BTreeMap;
+import org.mapdb.DB;
+import org.mapdb.DBException;
+import org.mapdb.DBMaker;
+import org.mapdb.Serializer;
+
+/**
+ * The reference host shard: objects with JSON properties and an optional vector in one MapDB file per
+ * replica ({@code dir/objects.db}).
+ *
+ * <p>Writes come only through {@link #apply} (from the Raft state-machine thread). Each apply runs in one
+ * MapDB transaction that also records the applied log index, so a whole entry (including a batch) is
+ * durable together or not at all, and replayed entries are recognized and skipped. Apply is
+ * deterministic: times come from {@link Command#getProposedAtMillis()}, versions are log indexes.
+ *
+ * <p>Reads may come from any thread. MapDB transactions are not isolated, so a read-write lock keeps
+ * readers out while an apply (or snapshot load) is between its first write and its commit.
+ */
+public final class MapDbShard implements HostShard {
+
+    private static final Logger LOG = LogManager.getLogger(MapDbShard.class);
+
+    /** The MapDB file inside the shard directory. */
+    public static final String DB_FILE = "objects.db";
+
+    private static final String OBJECTS = "objects";
+    private static final String LAST_APPLIED = "lastAppliedIndex";
+    private static final String DIMENSIONS = "dimensions";
+
+    private final String name;
+    private final IndexSchema schema;
+    private final ObjectValidator validator;
+    private final DB db;
+    private final BTreeMap<String, byte[]> objects;
+    private final Atomic.Long lastApplied;
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private volatile long lastAppliedIndex;
+    private boolean closed;
+
+    private MapDbShard(String name, IndexSchema schema, DB db) {
+        this.name = name;
+        this.schema = schema;
+        this.validator = new ObjectValidator(schema);
+        this.db = db;
+        this.objects = db.treeMap(OBJECTS, Serializer.STRING, Serializer.BYTE_ARRAY)
+                .valuesOutsideNodesEnable()
+                .counterEnable()
+                .createOrOpen();
+        this.lastApplied = db.atomicLong(LAST_APPLIED).createOrOpen();
+        this.lastAppliedIndex = lastApplied.get();
+    }
+
+    /** {@link #open(String, Path, IndexSchema, MapDbShardConfig)} with {@link MapDbShardConfig#DEFAULT}. */
+    public static MapDbShard open(String name, Path dir, IndexSchema schema) throws IOException {
+        return open(name, dir, schema, MapDbShardConfig.DEFAULT);
+    }
+
+    /**
+     * Opens (or creates) the shard replica kept in {@code dir}.
+     *
+     * @param name for log messages, e.g. {@code index/shard-0}
+     * @throws IOException if the file cannot be opened or was created for a different vector length
+     */
+    public static MapDbShard open(String name, Path dir, IndexSchema schema, MapDbShardConfig config)
+            throws IOException {
+        Objects.requireNonNull(schema, "schema");
+        Objects.requireNonNull(config, "config");
+        Files.createDirectories(dir);
+        Path file = dir.resolve(DB_FILE);
+        DB db;
+        try {
+            DBMaker.Maker maker = DBMaker.fileDB(file.toFile()).transactionEnable();
+            maker = switch (config.volume()) {
+                case MMAP -> maker.fileMmapEnableIfSupported().cleanerHackEnable();
+                case FILE_CHANNEL -> maker.fileChannelEnable();
+            };
+            db = maker.make();
+        } catch (DBException e) {
+            throw new IOException("cannot open shard file " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            Atomic.Integer dims = db.atomicInteger(DIMENSIONS).createOrOpen();
+            if (dims.get() == 0) {
+                dims.set(schema.dimensions());
+            } else if (dims.get() != schema.dimensions()) {
+                throw new IOException("shard file " + file + " holds " + dims.get()
+                        + "-dimensional vectors, the schema of index " + schema.name() + " says "
+                        + schema.dimensions());
+            }
+            MapDbShard shard = new MapDbShard(name, schema, db);
+            db.commit();
+            LOG.info("{}: opened {} ({} objects, last applied index {})",
+                    name, file, shard.objects.sizeLong(), shard.lastAppliedIndex);
+            return shard;
+        } catch (IOException | RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    public IndexSchema schema() {
+        return schema;
+    }
+
+    // ------------------------------------------------------------------------------------------ apply
+
+    @Override
+    public CommandResult apply(long logIndex, Command command) {
+        Preconditions.checkArgument(logIndex > 0, "logIndex must be > 0, got %s", logIndex);
+        Lock w = lock.writeLock();
+        w.lock();
+        try {
+            ensureOpen();
+            CommandResult.Builder result = CommandResult.newBuilder().setLogIndex(logIndex);
+            if (logIndex <= lastAppliedIndex) {
+                LOG.debug("{}: skipping entry {} (already applied up to {})", name, logIndex, lastAppliedIndex);
+                return result.build();
+            }
+            try {
+                applyOp(logIndex, command, result);
+                lastApplied.set(logIndex);
+                db.commit();
+            } catch (RuntimeException e) {
+                LOG.error("{}: storage failed applying entry {}; rolling back", name, logIndex, e);
+                try {
+                    db.rollback();
+                } catch (RuntimeException r) {
+                    e.addSuppressed(r);
+                }
+                throw e;
+            }
+            lastAppliedIndex = logIndex;
+            return result.build();
+        } finally {
+            w.unlock();
+        }
+    }
+
+    private void applyOp(long index, Command command, CommandResult.Builder result) {
+        long now = command.getProposedAtMillis();
+        switch (command.getOpCase()) {
+            case PUT -> result.addItems(applyPut(index, now, command.getPut(), "put"));
+            case MERGE -> result.addItems(applyMerge(index, now, command.getMerge(), "merge"));
+            case DELETE -> result.addItems(applyDelete(command.getDelete(), "delete"));
+            case PUT_BATCH -> {
+                List<PutObject> puts = command.getPutBatch().getPutsList();
+                for (int i = 0; i < puts.size(); i++) {
+                    result.addItems(applyPut(index, now, puts.get(i), "puts[" + i + "]"));
+                }
+            }
+            case DELETE_BATCH -> {
+                List<DeleteObject> deletes = command.getDeleteBatch().getDeletesList();
+                for (int i = 0; i < deletes.size(); i++) {
+                    result.addItems(applyDelete(deletes.get(i), "deletes[" + i + "]"));
+                }
+            }
+            default -> result.addItems(item("", ItemStatus.ITEM_REJECTED, "op: command has no operation", 0));
+        }
+    }
+
+    private ItemResult applyPut(long index, long now, PutObject raw, String path) {
+        PutObject put;
+        try {
+            put = validator.checkPut(raw, path);
+        } catch (ObjectValidationException e) {
+            return item(raw.getObject().getId(), ItemStatus.ITEM_REJECTED, e.getMessage(), 0);
+        }
+        ObjectData data = put.getObject();
+        String id = data.getId();
+        StoredObject previous = load(id);
+        if (put.hasExpectedVersion()) {
+            ItemResult conflict = conflict(id, put.getExpectedVersion(), previous);
+            if (conflict != null) {
+                return conflict;
+            }
+        }
+        long createdAt = previous == null ? now : previous.createdAtMillis();
+        float[] vector = data.hasVector() ? Floats.toArray(data.getVector().getValuesList()) : null;
+        store(new StoredObject(id, data.getPropertiesJson(), vector, index, createdAt, now));
+        return item(id, ItemStatus.ITEM_OK, "", index);
+    }
+
+    private ItemResult applyMerge(long index, long now, MergeObject raw, String path) {
+        MergeObject merge;
+        try {
+            merge = validator.checkMerge(raw, path);
+        } catch (ObjectValidationException e) {
+            return item(raw.getId(), ItemStatus.ITEM_REJECTED, e.getMessage(), 0);
+        }
+        String id = merge.getId();
+        StoredObject previous = load(id);
+        if (merge.hasExpectedVersion()) {
+            ItemResult conflict = conflict(id, merge.getExpectedVersion(), previous);
+            if (conflict != null) {
+                return conflict;
+            }
+        }
+        if (previous == null) {
+            return item(id, ItemStatus.ITEM_NOT_FOUND, "object " + id + " does not exist", 0);
+        }
+        String properties = previous.propertiesJson();
+        if (merge.hasPropertiesJson()) {
+            JsonNode patch;
+            try {
+                patch = Json.parse(merge.getPropertiesJson());
+            } catch (JsonProcessingException e) {
+                throw new UncheckedIOException("validated patch failed to parse", e);
+            }
+            properties = Json.normalize(JsonMergePatch.apply(Json.parseStoredObject(properties), patch));
+        }
+        float[] vector = merge.hasVector() ? Floats.toArray(merge.getVector().getValuesList()) : previous.vector();
+        ObjectData.Builder merged = ObjectData.newBuilder().setId(id).setPropertiesJson(properties);
+        if (vector != null) {
+            merged.setVector(Vector.newBuilder().addAllValues(Floats.asList(vector)));
+        }
+        try {
+            validator.checkSize(merged.build(), path);
+        } catch (ObjectValidationException e) {
+            return item(id, ItemStatus.ITEM_REJECTED, e.getMessage(), previous.version());
+        }
+        store(new StoredObject(id, properties, vector, index, previous.createdAtMillis(), now));
+        return item(id, ItemStatus.ITEM_OK, "", index);
+    }
+
+    private ItemResult applyDelete(DeleteObject raw, String path) {
+        DeleteObject delete;
+        try {
+            delete = validator.checkDelete(raw, path);
+        } catch (ObjectValidationException e) {
+            return item(raw.getId(), ItemStatus.ITEM_REJECTED, e.getMessage(), 0);
+        }
+        String id = delete.getId();
+        StoredObject previous = load(id);
+        if (delete.hasExpectedVersion()) {
+            ItemResult conflict = conflict(id, delete.getExpectedVersion(), previous);
+            if (conflict != null) {
+                return conflict;
+            }
+        }
+        if (previous == null) {
+            return item(id, ItemStatus.ITEM_NOT_FOUND, "object " + id + " does not exist", 0);
+        }
+        objects.remove(id);
+        return item(id, ItemStatus.ITEM_OK, "", 0);
+    }
+
+    /**
+     * A CONFLICT result if {@code expected} differs from the stored version (0 = absent), else null. The
+     * result's version is the stored one, so a client can retry with it.
+     */
+    private static ItemResult conflict(String id, long expected, StoredObject previous) {
+        long actual = previous == null ? 0 : previous.version();
+        if (expected == actual) {
+            return null;
+        }
+        String message = expected == 0
+                ? "expected object " + id + " not to exist (version 0), but its version is " + actual
+                : "expected version " + expected + " of object " + id + ", but the stored version is " + actual
+                        + (actual == 0 ? " (it does not exist)" : "");
+        return item(id, ItemStatus.ITEM_CONFLICT, message, actual);
+    }
+
+    private static ItemResult item(String id, ItemStatus status, String message, long version) {
+        return ItemResult.newBuilder().setId(id).setStatus(status).setMessage(message).setVersion(version).build();
+    }
+
+    private StoredObject load(String id) {
+        byte[] value = objects.get(id);
+        return value == null ? null : ObjectCodec.decode(id, value);
+    }
+
+    private void store(StoredObject object) {
+        objects.put(object.id(), ObjectCodec.encode(object));
+    }
+
+    @Override
+    public long lastAppliedIndex() {
+        return lastAppliedIndex;
+    }
+
+    // ------------------------------------------------------------------------------------------ reads
+
+    /** The object with {@code id} (a UUID in any case), if present. */
+    public Optional<StoredObject> get(String id) {
+        String key = id.toLowerCase(Locale.ROOT);
+        return read(() -> Optional.ofNullable(load(key)));
+    }
+
+    public boolean exists(String id) {
+        String key = id.toLowerCase(Locale.ROOT);
+        return read(() -> objects.containsKey(key));
+    }
+
+    public long count() {
+        return read(objects::sizeLong);
+    }
+
+    /**
+     * Up to {@code limit} objects in id order, starting after {@code afterId} (exclusive); from the
+     * first object when {@code afterId} is null or empty. Page on with the last id returned.
+     */
+    public List<StoredObject> scan(String afterId, int limit) {
+        Preconditions.checkArgument(limit > 0, "limit must be > 0, got %s", limit);
+        return read(() -> {
+            Map<String, byte[]> range = afterId == null || afterId.isEmpty()
+                    ? objects
+                    : objects.tailMap(afterId.toLowerCase(Locale.ROOT), false);
+            List<StoredObject> page = new ArrayList<>(Math.min(limit, 1024));
+            for (Iterator<Map.Entry<String, byte[]>> it = range.entrySet().iterator();
+                    it.hasNext() && page.size() < limit; ) {
+                Map.Entry<String, byte[]> e = it.next();
+                page.add(ObjectCodec.decode(e.getKey(), e.getValue()));
+            }
+            return page;
+        });
+    }
+
+    /** {@link #search(float[], int, Distance, Optional)} with the schema's distance and no filter. */
+    public List<SearchHit> search(float[] query, int k) {
+        return search(query, k, schema.distance(), Optional.empty());
+    }
+
+    /**
+     * The exact {@code k} nearest objects to {@code query} (brute force over every object with a vector
+     * that passes {@code filter}), sorted by distance then id.
+     *
+     * @throws IllegalArgumentException if {@code k < 1} or the query has the wrong length
+     */
+    public List<SearchHit> search(float[] query, int k, Distance distance, Optional<PropertyFilter> filter) {
+        Preconditions.checkArgument(k > 0, "k must be > 0, got %s", k);
+        Preconditions.checkArgument(query.length == schema.dimensions(),
+                "query has %s dimensions, index %s has %s", query.length, schema.name(), schema.dimensions());
+        Objects.requireNonNull(distance, "distance");
+        PropertyFilter f = filter.orElse(null);
+        return read(() -> {
+            PriorityQueue<SearchHit> worstFirst = new PriorityQueue<>(k + 1, SearchHit.ORDER.reversed());
+            for (Map.Entry<String, byte[]> e : objects.entrySet()) {
+                StoredObject o = ObjectCodec.decode(e.getKey(), e.getValue());
+                if (o.vector() == null || (f != null && !f.matches(Json.parseStoredObject(o.propertiesJson())))) {
+                    continue;
+                }
+                SearchHit hit = new SearchHit(o.id(), distance.distance(query, o.vector()), o);
+                if (worstFirst.size() < k) {
+                    worstFirst.add(hit);
+                } else if (SearchHit.ORDER.compare(hit, worstFirst.peek()) < 0) {
+                    worstFirst.poll();
+                    worstFirst.add(hit);
+                }
+            }
+            List<SearchHit> hits = new ArrayList<>(worstFirst);
+            hits.sort(SearchHit.ORDER);
+            return hits;
+        });
+    }
+
+    /**
+     * SHA-256 (hex) over every object in id order: id, version, properties, vector, created and updated
+     * times. Nothing node-local (not even the applied index) goes in, so replicas with equal content
+     * agree however they got there (replay or snapshot).
+     */
+    @Override
+    public String checksum() {
+        return read(() -> {
+            Hasher h = Hashing.sha256().newHasher();
+            for (Map.Entry<String, byte[]> e : objects.entrySet()) {
+                StoredObject o = ObjectCodec.decode(e.getKey(), e.getValue());
+                byte[] id = o.id().getBytes(StandardCharsets.UTF_8);
+                byte[] props = o.propertiesJson().getBytes(StandardCharsets.UTF_8);
+                h.putInt(id.length).putBytes(id)
+                        .putLong(o.version())
+                        .putInt(props.length).putBytes(props);
+                if (o.vector() == null) {
+                    h.putInt(-1);
+                } else {
+                    h.putInt(o.vector().length);
+                    for (float v : o.vector()) {
+                        h.putInt(Float.floatToIntBits(v));
+                    }
+                }
+                h.putLong(o.createdAtMillis()).putLong(o.updatedAtMillis());
+            }
+            return h.hash().toString();
+        });
+    }
+
+    private <T> T read(Supplier<T> body) {
+        Lock r = lock.readLock();
+        r.lock();
+        try {
+            ensureOpen();
+            return body.get();
+        } finally {
+            r.unlock();
+        }
+    }
+
+    // -------------------------------------------------------------------------------------- snapshots
+
+    /** Commits, then writes {@code dir/objects.snap} (see {@link SnapshotFile}); reads go on meanwhile. */
+    @Override
+    public void saveSnapshot(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path file = dir.resolve(SnapshotFile.FILE_NAME);
+        lock.writeLock().lock();
+        try {
+            ensureOpen();
+            db.commit();
+            lock.readLock().lock(); // downgrade: applies wait, readers proceed
+        } finally {
+            lock.writeLock().unlock();
+        }
+        try {
+            long index = lastAppliedIndex;
+            long count = objects.sizeLong();
+            SnapshotFile.write(file, index, count, objects.entrySet().iterator());
+            LOG.info("{}: saved snapshot {} ({} objects, last applied index {})", name, file, count, index);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Verifies {@code dir/objects.snap} completely, then replaces all content with it (clear, import and
+     * set the applied index) in one commit. A bad file throws before anything is touched; a failure
+     * during the import rolls back to the previous content.
+     */
+    @Override
+    public void loadSnapshot(Path dir) throws IOException {
+        Path file = dir.resolve(SnapshotFile.FILE_NAME);
+        SnapshotFile.Header verified = SnapshotFile.read(file, (id, value) -> {
+            StoredObject o;
+            try {
+                o = ObjectCodec.decode(id, value);
+            } catch (IllegalArgumentException e) {
+                throw new IOException("snapshot file " + file + " has a malformed object " + id, e);
+            }
+            if (o.vector() != null && o.vector().length != schema.dimensions()) {
+                throw new IOException("snapshot file " + file + " holds object " + id + " with "
+                        + o.vector().length + " dimensions, index " + schema.name() + " has " + schema.dimensions());
+            }
+        });
+        lock.writeLock().lock();
+        try {
+            ensureOpen();
+            try {
+                objects.clear();
+                SnapshotFile.Header header = SnapshotFile.read(file, objects::put);
+                if (!header.equals(verified)) {
+                    throw new IOException("snapshot file " + file + " changed while it was loaded");
+                }
+                lastApplied.set(header.lastAppliedIndex());
+                db.commit();
+                lastAppliedIndex = header.lastAppliedIndex();
+            } catch (IOException | RuntimeException e) {
+                LOG.error("{}: loading snapshot {} failed; rolling back", name, file, e);
+                try {
+                    db.rollback();
+                } catch (RuntimeException r) {
+                    e.addSuppressed(r);
+                }
+                throw e;
+            }
+            LOG.info("{}: loaded snapshot {} ({} objects, last applied index {})",
+                    name, file, verified.objectCount(), verified.lastAppliedIndex());
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    // -------------------------------------------------------------------------------------- lifecycle
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("shard " + name + " is closed");
+        }
+    }
+
+    /** Closes the MapDB file; idempotent. Waits for a running apply or read to finish. */
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                db.close();
+                LOG.info("{}: closed", name);
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MapDbShard[" + name + "]";
+    }
+}

@@ -1,0 +1,152 @@
+package io.shardraft.node.store;
+
+import static io.shardraft.node.store.Commands.T0;
+import static io.shardraft.node.store.Commands.put;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shardraft.api.v1.Command;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MapDbShardSnapshotTest {
+
+    static final IndexSchema SCHEMA = MapDbShardTest.SCHEMA;
+
+    @TempDir
+    Path tmp;
+    MapDbShard source;
+    MapDbShard target;
+    Path snapDir;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        source = MapDbShard.open("things/shard-0@a", tmp.resolve("a"), SCHEMA);
+        target = MapDbShard.open("things/shard-0@b", tmp.resolve("b"), SCHEMA);
+        snapDir = tmp.resolve("snap");
+        List<Command> log = MapDbShardTest.randomLog(new Random(11), 300);
+        for (int i = 0; i < log.size(); i++) {
+            source.apply(i + 1, log.get(i));
+        }
+    }
+
+    @AfterEach
+    void tearDown() {
+        source.close();
+        target.close();
+    }
+
+    @Test
+    void snapshotRoundTripsIntoAnEmptyShard() throws IOException {
+        assertTrue(source.count() > 0);
+        source.saveSnapshot(snapDir);
+        try (var files = Files.list(snapDir)) {
+            assertEquals(List.of(SnapshotFile.FILE_NAME),
+                    files.map(p -> p.getFileName().toString()).toList(), "one self-contained file, no temp left");
+        }
+
+        target.loadSnapshot(snapDir);
+        assertEquals(source.checksum(), target.checksum());
+        assertEquals(source.scan(null, 100_000), target.scan(null, 100_000));
+        assertEquals(source.count(), target.count());
+        assertEquals(300, target.lastAppliedIndex());
+
+        // the log continues after the snapshot: older entries are skipped, newer ones apply
+        String id = "00000000-0000-4000-8000-0000000000ff";
+        assertEquals(0, target.apply(300, put(T0, id, "{}")).getItemsCount());
+        assertEquals(1, target.apply(301, put(T0, id, "{}")).getItemsCount());
+        source.apply(301, put(T0, id, "{}"));
+        assertEquals(source.checksum(), target.checksum());
+    }
+
+    @Test
+    void loadedSnapshotSurvivesReopen() throws IOException {
+        source.saveSnapshot(snapDir);
+        target.loadSnapshot(snapDir);
+        target.close();
+        target = MapDbShard.open("things/shard-0@b", tmp.resolve("b"), SCHEMA);
+        assertEquals(source.checksum(), target.checksum());
+        assertEquals(300, target.lastAppliedIndex());
+    }
+
+    @Test
+    void loadReplacesExistingContent() throws IOException {
+        String stray = "00000000-0000-4000-8000-0000000000ee";
+        target.apply(1, put(T0, stray, "{\"old\":true}"));
+        target.apply(2, put(T0, "00000000-0000-4000-8000-0000000000ef", "{}"));
+        source.saveSnapshot(snapDir);
+        target.loadSnapshot(snapDir);
+        assertFalse(target.exists(stray), "content not in the snapshot is gone");
+        assertEquals(source.checksum(), target.checksum());
+    }
+
+    @Test
+    void emptyShardSnapshot(@TempDir Path emptyDir) throws IOException {
+        try (MapDbShard empty = MapDbShard.open("things/empty", emptyDir.resolve("db"), SCHEMA)) {
+            empty.saveSnapshot(emptyDir.resolve("snap"));
+            source.loadSnapshot(emptyDir.resolve("snap"));
+            assertEquals(0, source.count());
+            assertEquals(0, source.lastAppliedIndex());
+            assertEquals(empty.checksum(), source.checksum());
+        }
+    }
+
+    @Test
+    void flippedByteIsRejectedAndTargetKeepsItsContent() throws IOException {
+        assertCorruptionRejected(bytes -> {
+            byte[] copy = bytes.clone();
+            copy[copy.length / 2] ^= 0x40;
+            return copy;
+        });
+    }
+
+    @Test
+    void truncatedFileIsRejectedAndTargetKeepsItsContent() throws IOException {
+        assertCorruptionRejected(bytes -> Arrays.copyOf(bytes, bytes.length / 2));
+    }
+
+    @Test
+    void missingTrailerIsRejected() throws IOException {
+        assertCorruptionRejected(bytes -> Arrays.copyOf(bytes, bytes.length - 32));
+    }
+
+    @Test
+    void trailingGarbageIsRejected() throws IOException {
+        assertCorruptionRejected(bytes -> Arrays.copyOf(bytes, bytes.length + 3));
+    }
+
+    @Test
+    void missingFileIsRejected() {
+        IOException e = assertThrows(IOException.class, () -> target.loadSnapshot(tmp.resolve("nowhere")));
+        assertTrue(e.getMessage().contains(SnapshotFile.FILE_NAME), e.getMessage());
+    }
+
+    private void assertCorruptionRejected(UnaryOperator<byte[]> corrupt) throws IOException {
+        String previous = "00000000-0000-4000-8000-0000000000aa";
+        target.apply(5, put(T0, previous, "{\"keep\":1}", 1, 2, 3));
+        String before = target.checksum();
+
+        source.saveSnapshot(snapDir);
+        Path file = snapDir.resolve(SnapshotFile.FILE_NAME);
+        Files.write(file, corrupt.apply(Files.readAllBytes(file)));
+
+        IOException e = assertThrows(IOException.class, () -> target.loadSnapshot(snapDir));
+        assertTrue(e.getMessage().contains(file.toString()), "names the file: " + e.getMessage());
+        assertEquals(before, target.checksum(), "previous content untouched");
+        assertEquals(1, target.count());
+        assertEquals(5, target.lastAppliedIndex());
+        assertNotEquals(source.checksum(), target.checksum());
+    }
+}
