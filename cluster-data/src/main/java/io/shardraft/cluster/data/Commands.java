@@ -17,7 +17,7 @@ final class Commands {
             case DELETE -> c.getDelete().hasExpectedVersion();
             case PUT_BATCH -> c.getPutBatch().getPutsList().stream().anyMatch(PutObject::hasExpectedVersion);
             case DELETE_BATCH -> c.getDeleteBatch().getDeletesList().stream().anyMatch(DeleteObject::hasExpectedVersion);
-            case OP_NOT_SET -> false;
+            case CREATE_INDEX, DROP_INDEX, OP_NOT_SET -> false;
         };
     }
 }
