@@ -50,6 +50,10 @@ import org.mapdb.Serializer;
  * durable together or not at all, and replayed entries are recognized and skipped. Apply is
  * deterministic: times come from {@link Command#getProposedAtMillis()}, versions are log indexes.
  *
+ * <p>If storage fails during an apply, the transaction is rolled back, the exception rethrown, and every
+ * later apply refused (the shard would otherwise skip that entry and diverge from its peers) until the
+ * shard is reopened (replaying from its applied index) or a snapshot is loaded.
+ *
  * <p>Reads may come from any thread. MapDB transactions are not isolated, so a read-write lock keeps
  * readers out while an apply (or snapshot load) is between its first write and its commit.
  */
@@ -73,6 +77,8 @@ public final class MapDbShard implements HostShard {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private volatile long lastAppliedIndex;
     private boolean closed;
+    /** Set when storage failed during an apply; later applies refuse rather than skip an entry. */
+    private RuntimeException broken;
 
     private MapDbShard(String name, IndexSchema schema, DB db) {
         this.name = name;
@@ -148,6 +154,10 @@ public final class MapDbShard implements HostShard {
         w.lock();
         try {
             ensureOpen();
+            if (broken != null) {
+                throw new IllegalStateException("shard " + name + " is broken: applying an entry after "
+                        + lastAppliedIndex + " failed; reopen it or load a snapshot", broken);
+            }
             CommandResult.Builder result = CommandResult.newBuilder().setLogIndex(logIndex);
             if (logIndex <= lastAppliedIndex) {
                 LOG.debug("{}: skipping entry {} (already applied up to {})", name, logIndex, lastAppliedIndex);
@@ -158,12 +168,15 @@ public final class MapDbShard implements HostShard {
                 lastApplied.set(logIndex);
                 db.commit();
             } catch (RuntimeException e) {
-                LOG.error("{}: storage failed applying entry {}; rolling back", name, logIndex, e);
+                LOG.error("{}: storage failed applying entry {}; rolling back, refusing further applies",
+                        name, logIndex, e);
                 try {
                     db.rollback();
                 } catch (RuntimeException r) {
                     e.addSuppressed(r);
                 }
+                // Applying the next entry would skip this one and diverge from the other replicas.
+                broken = e;
                 throw e;
             }
             lastAppliedIndex = logIndex;
@@ -488,6 +501,7 @@ public final class MapDbShard implements HostShard {
                 lastApplied.set(header.lastAppliedIndex());
                 db.commit();
                 lastAppliedIndex = header.lastAppliedIndex();
+                broken = null; // the whole state was replaced by a verified copy
             } catch (IOException | RuntimeException e) {
                 LOG.error("{}: loading snapshot {} failed; rolling back", name, file, e);
                 try {
