@@ -94,9 +94,18 @@ final class ShardStateMachine extends StateMachineAdapter {
                 failure = new ReplicationException(ReplicationException.Reason.INTERNAL,
                         "entry " + index + " of " + group + " is not a valid command: " + e.getMessage());
             } catch (RuntimeException e) {
-                LOG.error("[{}] host shard failed to apply entry {}", group, index, e);
-                failure = new ReplicationException(ReplicationException.Reason.INTERNAL,
-                        "shard " + group + " failed to apply entry " + index + ": " + e, null, e);
+                // The host shard is broken (its storage failed). Skipping the entry here would let this
+                // replica silently diverge from the others, so the group stops on this node instead: the
+                // caller gets INTERNAL, JRaft fails the rest of the batch, and the other replicas go on.
+                LOG.error("[{}] host shard failed to apply entry {}; stopping this replica", group, index, e);
+                if (closure != null) {
+                    closure.fail(new ReplicationException(ReplicationException.Reason.INTERNAL,
+                            "shard " + group + " failed to apply entry " + index + " on this replica: " + e, null, e));
+                }
+                iter.setErrorAndRollback(1, new Status(RaftError.ESTATEMACHINE,
+                        "host shard of %s failed at entry %d: %s", group, index, e.toString()));
+                waiters.advance(last);
+                return;
             }
             last = Math.max(last, index);
             lastApplied.accumulateAndGet(index, Math::max);

@@ -21,7 +21,8 @@ import java.nio.file.Path;
  *       nothing (a restart may replay entries the shard already holds).</li>
  *   <li>{@link #apply} reports a rejected or failed item in its result rather than throwing. It
  *       throws only when the shard itself is broken (e.g. its storage failed); the core then fails
- *       the entry's caller with an internal error and keeps the pipeline moving.</li>
+ *       the entry's caller with INTERNAL and stops this replica's group (JRaft error state) rather
+ *       than skip the entry and diverge; the other replicas keep serving.</li>
  *   <li>{@link #saveSnapshot} makes the state durable and writes a self-contained copy of it into the
  *       directory; after it returns the core may truncate the log up to the applied index.</li>
  *   <li>{@link #loadSnapshot} replaces the whole state with the copy in the directory. It throws when
