@@ -1,25 +1,38 @@
 package io.shardraft.node;
 
-import io.grpc.BindableService;
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.grpc.Server;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.shardraft.cluster.data.Registry;
-import io.shardraft.cluster.data.RegistryConfig;
-import io.shardraft.cluster.data.StaticAddressResolver;
 import io.shardraft.cluster.rpc.ShardReplicationClient;
 import io.shardraft.cluster.rpc.ShardReplicationServer;
+import io.shardraft.node.api.AdminServiceImpl;
+import io.shardraft.node.api.IndexServiceImpl;
+import io.shardraft.node.api.NodeLocalServiceImpl;
+import io.shardraft.node.api.ObjectServiceImpl;
 import io.shardraft.node.db.HostDatabase;
+import io.shardraft.node.db.IndexDefinition;
+import io.shardraft.node.meta.ClusterMetadata;
+import io.shardraft.node.meta.MetadataListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * One node of the reference host: the Registry (one JRaft RPC port for every shard group), the host
- * database on MapDB, and one gRPC server for ShardReplicationService and any extra services given.
+ * One node of the reference host: the Registry (one JRaft RPC port for every group), the cluster
+ * metadata group, the host database on MapDB, and one gRPC server for ShardReplicationService and the
+ * client API (index, object, admin), with health checking and reflection. The health status turns
+ * SERVING once the node has caught up with the metadata group (and so re-opened its indexes).
  * Closing it stops the gRPC server, unloads every index (files kept) and stops the Registry.
  */
 public final class ShardraftNode implements AutoCloseable {
@@ -28,44 +41,97 @@ public final class ShardraftNode implements AutoCloseable {
     private final NodeConfig config;
     private final Registry registry;
     private final HostDatabase database;
+    private final ClusterMetadata metadata;
     private final Server server;
+    private final HealthStatusManager health;
+    private final ScheduledExecutorService scheduler;
+    private volatile boolean ready;
 
-    private ShardraftNode(NodeConfig config, Registry registry, HostDatabase database, Server server) {
+    private ShardraftNode(NodeConfig config) {
         this.config = config;
-        this.registry = registry;
-        this.database = database;
-        this.server = server;
-    }
-
-    public static ShardraftNode start(NodeConfig config, List<BindableService> extraServices) {
-        Registry registry = new Registry(RegistryConfig.builder()
-                .nodeId(config.nodeId())
-                .addressResolver(new StaticAddressResolver(config.peers()))
-                .bindHost(config.bindHost())
-                .dataDir(config.dataDir())
-                .settings(config.settings())
-                .rpcClientMaker(ShardReplicationClient::forRegistry)
-                .build());
+        List<String> nodes = List.copyOf(config.peers().keySet());
+        ShardReplicationClient client = new ShardReplicationClient(config.settings().maxMessageBytes());
+        this.registry = new Registry(RegistryConfigs.of(config, c -> client));
         registry.start();
-        HostDatabase database = new HostDatabase(config.nodeId(), config.peers().keySet(), config.dataDir(), registry,
-                config.store());
-        NettyServerBuilder b = NettyServerBuilder
+        this.database = new HostDatabase(config.nodeId(), nodes, config.dataDir(), registry, config.store());
+        this.metadata = new ClusterMetadata(registry, nodes, new MetadataListener() {
+            @Override
+            public void indexCreated(IndexDefinition definition) {
+                database.createIndex(definition);
+            }
+
+            @Override
+            public void indexDropped(IndexDefinition definition) {
+                database.dropIndex(definition.name());
+            }
+        });
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(new ThreadFactoryBuilder()
+                .setNameFormat("shardraft-node-" + config.nodeId()).setDaemon(true).build());
+        this.health = new HealthStatusManager();
+        health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
+        NodeLocalServiceImpl local = new NodeLocalServiceImpl(config.nodeId(), config.self(), registry, database, metadata);
+        this.server = NettyServerBuilder
                 .forAddress(new InetSocketAddress(config.bindHost(), config.self().grpcPort()))
                 .maxInboundMessageSize(config.settings().maxMessageBytes())
-                .addService(new ShardReplicationServer(registry));
-        extraServices.forEach(b::addService);
-        Server server = b.build();
+                .addService(new ShardReplicationServer(registry))
+                .addService(new IndexServiceImpl(metadata, registry, nodes, scheduler))
+                .addService(new ObjectServiceImpl(database, metadata))
+                .addService(new AdminServiceImpl(config.nodeId(), config.peers(), local, client::channel, metadata,
+                        config.settings().applyTimeout()))
+                .addService(local)
+                .addService(health.getHealthService())
+                .addService(ProtoReflectionServiceV1.newInstance())
+                .build();
+    }
+
+    /** Starts the node; it becomes ready (health SERVING) in the background once it caught up. */
+    public static ShardraftNode start(NodeConfig config) {
+        ShardraftNode node = new ShardraftNode(config);
         try {
-            server.start();
+            node.server.start();
         } catch (IOException e) {
-            database.close();
-            registry.shutdown();
+            node.closeInternals();
             throw new UncheckedIOException("node " + config.nodeId() + " cannot serve gRPC on " + config.bindHost()
-                    + ":" + config.self().grpcPort(), e);
+                    + ":" + config.self().grpcPort() + ": " + e.getMessage(), e);
         }
+        try {
+            node.metadata.start();
+        } catch (RuntimeException e) {
+            node.close();
+            throw e;
+        }
+        node.scheduler.execute(node::becomeReady);
         LOG.info("node {} up: gRPC {}:{}, Raft {}:{}, data {}", config.nodeId(), config.bindHost(),
                 config.self().grpcPort(), config.bindHost(), config.self().raftPort(), config.dataDir());
-        return new ShardraftNode(config, registry, database, server);
+        return node;
+    }
+
+    private void becomeReady() {
+        if (ready || server.isShutdown()) {
+            return;
+        }
+        metadata.catchUp().whenComplete((index, e) -> {
+            if (e != null) {
+                LOG.debug("node {} not ready yet: {}", config.nodeId(), e.getMessage());
+                if (!server.isShutdown()) {
+                    scheduler.schedule(this::becomeReady, 200, TimeUnit.MILLISECONDS);
+                }
+                return;
+            }
+            try {
+                database.purgeUnknownDirectories(Set.of(ClusterMetadata.META_INDEX));
+            } catch (RuntimeException ex) {
+                LOG.warn("node {} could not remove stale index directories", config.nodeId(), ex);
+            }
+            ready = true;
+            health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
+            LOG.info("node {} ready: caught up with the cluster metadata at index {}", config.nodeId(), index);
+        });
+    }
+
+    /** Whether the node has caught up with the metadata group and serves its health as SERVING. */
+    public boolean isReady() {
+        return ready;
     }
 
     public NodeConfig config() {
@@ -80,8 +146,18 @@ public final class ShardraftNode implements AutoCloseable {
         return database;
     }
 
+    public ClusterMetadata metadata() {
+        return metadata;
+    }
+
+    /** Blocks until the gRPC server terminates. */
+    public void awaitTermination() throws InterruptedException {
+        server.awaitTermination();
+    }
+
     @Override
     public void close() {
+        health.enterTerminalState();
         server.shutdown();
         try {
             if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
@@ -91,8 +167,13 @@ public final class ShardraftNode implements AutoCloseable {
             Thread.currentThread().interrupt();
             server.shutdownNow();
         }
+        closeInternals();
+        LOG.info("node {} stopped", config.nodeId());
+    }
+
+    private void closeInternals() {
+        scheduler.shutdownNow();
         database.close();
         registry.shutdown();
-        LOG.info("node {} stopped", config.nodeId());
     }
 }

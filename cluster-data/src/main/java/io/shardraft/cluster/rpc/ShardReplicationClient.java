@@ -43,16 +43,20 @@ public final class ShardReplicationClient implements LeaderForwarder {
         return new ShardReplicationClient(config.settings().maxMessageBytes());
     }
 
-    private ShardReplicationServiceFutureStub stub(NodeAddress target, Duration timeout) {
+    /** The one channel to a peer's gRPC server, for this and any other service the node calls there. */
+    public ManagedChannel channel(NodeAddress target) {
         if (closed) {
             throw ReplicationException.unavailable("replication client is closed");
         }
-        ManagedChannel ch = channels.computeIfAbsent(target.grpcTarget(), t -> NettyChannelBuilder
+        return channels.computeIfAbsent(target.grpcTarget(), t -> NettyChannelBuilder
                 .forAddress(target.host(), target.grpcPort())
                 .usePlaintext()
                 .maxInboundMessageSize(maxMessageBytes)
                 .build());
-        return ShardReplicationServiceGrpc.newFutureStub(ch)
+    }
+
+    private ShardReplicationServiceFutureStub stub(NodeAddress target, Duration timeout) {
+        return ShardReplicationServiceGrpc.newFutureStub(channel(target))
                 .withMaxOutboundMessageSize(maxMessageBytes)
                 .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }

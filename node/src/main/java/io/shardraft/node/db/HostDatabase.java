@@ -82,7 +82,7 @@ public final class HostDatabase implements AutoCloseable {
             throw ReplicationException.invalid("index '" + def.name() + "' asks for " + def.replicationFactor()
                     + " replicas but the cluster has " + clusterNodes.size() + " nodes");
         }
-        ShardRouting routing = adapter.onIndexCreated(def.name(), def.replicated());
+        ShardRouting routing = adapter.onIndexCreated(def.raftName(), def.replicated());
         ObjectIndex index = new ObjectIndex(def, routing);
         indexes.put(def.name(), index);
         Map<String, List<String>> mine = new LinkedHashMap<>();
@@ -100,7 +100,7 @@ public final class HostDatabase implements AutoCloseable {
             LOG.error("creating index {} on node {} failed; unloading what was opened", def.name(), nodeId, e);
             indexes.remove(def.name());
             localShards.remove(def.name());
-            adapter.onIndexDropped(def.name());
+            adapter.onIndexDropped(def.raftName());
             throw e;
         }
         LOG.info("index {} open on node {} with local shards {}", def.name(), nodeId, mine.keySet());
@@ -108,7 +108,7 @@ public final class HostDatabase implements AutoCloseable {
     }
 
     private void openShard(IndexDefinition def, String shard, List<String> members) {
-        Path dataPath = shardPath(def.name(), shard);
+        Path dataPath = shardPath(def, shard);
         MapDbShard host;
         try {
             host = MapDbShard.open(def.name() + "/" + shard, ReplicationAdapter.hostDir(dataPath), def.schema(),
@@ -117,15 +117,25 @@ public final class HostDatabase implements AutoCloseable {
             throw new UncheckedIOException("cannot open shard " + def.name() + "/" + shard + " at " + dataPath, e);
         }
         try {
-            adapter.onShardInitialised(def.name(), shard, members, dataPath, host);
+            adapter.onShardInitialised(def.raftName(), shard, members, dataPath, host);
         } catch (RuntimeException e) {
             host.close();
             throw e;
         }
     }
 
-    public Path shardPath(String index, String shard) {
-        return dataDir.resolve(index).resolve(shard);
+    private Path shardPath(IndexDefinition def, String shard) {
+        return dataDir.resolve(def.raftName()).resolve(shard);
+    }
+
+    /** The directory of a shard of an open index on this node. */
+    public synchronized Path shardPath(String index, String shard) {
+        return shardPath(requireIndex(index).definition(), shard);
+    }
+
+    /** The directory of every shard of the index on this node. */
+    public synchronized Path indexPath(String index) {
+        return dataDir.resolve(requireIndex(index).definition().raftName());
     }
 
     /** Drops the index on this node: its groups stop and every file of it is deleted. */
@@ -135,9 +145,9 @@ public final class HostDatabase implements AutoCloseable {
         if (index == null) {
             return false;
         }
-        adapter.onIndexDropped(name);
+        adapter.onIndexDropped(index.definition().raftName());
         try {
-            Directories.deleteRecursively(dataDir.resolve(name));
+            Directories.deleteRecursively(dataDir.resolve(index.definition().raftName()));
         } catch (IOException e) {
             throw new UncheckedIOException("index " + name + " dropped but its directory remains", e);
         }
@@ -147,7 +157,7 @@ public final class HostDatabase implements AutoCloseable {
     /** Shuts a local shard down (its group unloads); its files stay for {@link #loadShard}. */
     public synchronized boolean unloadShard(String index, String shard) {
         requireLocal(index, shard);
-        return adapter.onShardShutdown(index, shard);
+        return adapter.onShardShutdown(requireIndex(index).definition().raftName(), shard);
     }
 
     /** Re-opens a local shard from its files after {@link #unloadShard}. */
@@ -160,7 +170,7 @@ public final class HostDatabase implements AutoCloseable {
     public synchronized boolean dropShard(String index, String shard) {
         requireLocal(index, shard);
         localShards.get(index).remove(shard);
-        return adapter.onShardDropped(index, shard);
+        return adapter.onShardDropped(requireIndex(index).definition().raftName(), shard);
     }
 
     private List<String> requireLocal(String index, String shard) {
@@ -197,6 +207,35 @@ public final class HostDatabase implements AutoCloseable {
 
     public synchronized Set<String> localShardNames(String index) {
         return Set.copyOf(localShards.getOrDefault(index, Map.of()).keySet());
+    }
+
+    /**
+     * Deletes directories under the data dir that belong to no open index (left by an index dropped while
+     * this node was down, and compacted out of the metadata log). {@code reserved} names are kept.
+     * Returns the names deleted.
+     */
+    public synchronized List<String> purgeUnknownDirectories(Set<String> reserved) {
+        List<String> purged = new ArrayList<>();
+        Set<String> known = new TreeSet<>(reserved);
+        indexes.values().forEach(i -> known.add(i.definition().raftName()));
+        if (!java.nio.file.Files.isDirectory(dataDir)) {
+            return purged;
+        }
+        try (var dirs = java.nio.file.Files.list(dataDir)) {
+            for (Path d : dirs.filter(java.nio.file.Files::isDirectory).toList()) {
+                String name = d.getFileName().toString();
+                if (!known.contains(name)) {
+                    Directories.deleteRecursively(d);
+                    purged.add(name);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clean " + dataDir, e);
+        }
+        if (!purged.isEmpty()) {
+            LOG.info("node {} removed the files of indexes that no longer exist: {}", nodeId, purged);
+        }
+        return purged;
     }
 
     /** Unloads every index (files kept). */

@@ -190,13 +190,18 @@ public final class ObjectIndex {
                 .thenApply(perShard -> KnnMerge.merge(perShard, k));
     }
 
-    /** This node's replica checksums, by shard name. */
+    /** This node's replica checksums, by shard name, as the replicas are now. */
     public CompletableFuture<Map<String, String>> checksums() {
+        return checksums(ReadConsistency.EVENTUAL);
+    }
+
+    /** This node's replica checksums, by shard name, after a read barrier of the given consistency. */
+    public CompletableFuture<Map<String, String>> checksums(ReadConsistency consistency) {
         Map<String, String> out = new TreeMap<>();
         List<CompletableFuture<Void>> parts = new ArrayList<>();
         for (int s = 0; s < definition.shards(); s++) {
             String shard = definition.shardName(s);
-            parts.add(read(shard, ReadConsistency.EVENTUAL, MapDbShard::checksum).handle((sum, e) -> {
+            parts.add(read(shard, consistency, MapDbShard::checksum).handle((sum, e) -> {
                 if (e == null) {
                     synchronized (out) {
                         out.put(shard, sum);

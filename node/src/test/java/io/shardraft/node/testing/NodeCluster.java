@@ -45,8 +45,7 @@ public final class NodeCluster implements AutoCloseable {
         if (nodes.containsKey(id)) {
             return;
         }
-        ShardraftNode node = ShardraftNode.start(new NodeConfig(id, peers, baseDir.resolve(id), null, settings, null),
-                List.of());
+        ShardraftNode node = ShardraftNode.start(new NodeConfig(id, peers, baseDir.resolve(id), null, settings, null));
         nodes.put(id, node);
         indexes.values().forEach(def -> node.database().createIndex(def));
     }
