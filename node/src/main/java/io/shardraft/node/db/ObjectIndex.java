@@ -19,6 +19,7 @@ import io.shardraft.node.store.PropertyFilter;
 import io.shardraft.node.store.SearchHit;
 import io.shardraft.node.store.StoredObject;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -159,19 +160,40 @@ public final class ObjectIndex {
     }
 
     public CompletableFuture<Long> count(ReadConsistency consistency) {
-        return allShards(consistency, MapDbShard::count).thenApply(l -> l.stream().mapToLong(Long::longValue).sum());
+        return count(allShards(), consistency);
+    }
+
+    /** The number of objects in the given shards (numbers, see {@link #shardNumbers}). */
+    public CompletableFuture<Long> count(Collection<Integer> shards, ReadConsistency consistency) {
+        return onShards(shards, consistency, MapDbShard::count)
+                .thenApply(l -> l.stream().mapToLong(Long::longValue).sum());
     }
 
     /** Objects in id order after {@code afterId} (exclusive; empty for the first page), at most {@code limit}. */
     public CompletableFuture<List<StoredObject>> scan(String afterId, int limit, ReadConsistency consistency) {
+        return scan(allShards(), afterId, limit, consistency);
+    }
+
+    public CompletableFuture<List<StoredObject>> scan(Collection<Integer> shards, String afterId, int limit,
+            ReadConsistency consistency) {
         Preconditions.checkArgument(limit >= 1 && limit <= MAX_PAGE, "limit must be between 1 and %s", MAX_PAGE);
-        return allShards(consistency, s -> s.scan(afterId, limit)).thenApply(pages -> pages.stream()
-                .flatMap(List::stream).sorted(Comparator.comparing(StoredObject::id)).limit(limit).toList());
+        return onShards(shards, consistency, s -> s.scan(afterId, limit)).thenApply(pages -> mergePages(pages, limit));
+    }
+
+    /** Merges id-ordered pages of several shards into one id-ordered page of at most {@code limit}. */
+    public static List<StoredObject> mergePages(Collection<List<StoredObject>> pages, int limit) {
+        return pages.stream().flatMap(List::stream).sorted(Comparator.comparing(StoredObject::id)).limit(limit).toList();
     }
 
     /** Exact k nearest neighbours over every shard of the index, with an optional property filter. */
     public CompletableFuture<List<SearchHit>> search(float[] query, int k, Optional<PropertyFilter> filter,
             ReadConsistency consistency) {
+        return search(allShards(), query, k, filter, consistency);
+    }
+
+    /** Exact k nearest neighbours over the given shards. */
+    public CompletableFuture<List<SearchHit>> search(Collection<Integer> shards, float[] query, int k,
+            Optional<PropertyFilter> filter, ReadConsistency consistency) {
         if (k < 1 || k > MAX_K) {
             return CompletableFuture.failedFuture(new ObjectValidationException("k", "must be between 1 and " + MAX_K
                     + ", got " + k));
@@ -186,7 +208,7 @@ public final class ObjectIndex {
                         "must be finite, got " + query[i]));
             }
         }
-        return allShards(consistency, s -> s.search(query, k, definition.distance(), filter))
+        return onShards(shards, consistency, s -> s.search(query, k, definition.distance(), filter))
                 .thenApply(perShard -> KnnMerge.merge(perShard, k));
     }
 
@@ -217,9 +239,37 @@ public final class ObjectIndex {
         return routing.read(shard, consistency, host -> reader.apply((MapDbShard) host));
     }
 
-    private <T> CompletableFuture<List<T>> allShards(ReadConsistency consistency, Function<MapDbShard, T> reader) {
-        List<CompletableFuture<T>> parts = new ArrayList<>();
+    /** Every shard number of the index. */
+    public List<Integer> allShards() {
+        List<Integer> all = new ArrayList<>();
         for (int s = 0; s < definition.shards(); s++) {
+            all.add(s);
+        }
+        return all;
+    }
+
+    /** Shard numbers for shard names of this index; INVALID_ARGUMENT-style exception for an unknown one. */
+    public List<Integer> shardNumbers(Collection<String> names) {
+        List<Integer> out = new ArrayList<>();
+        for (String n : names) {
+            int s = -1;
+            for (int i = 0; i < definition.shards(); i++) {
+                if (definition.shardName(i).equals(n)) {
+                    s = i;
+                }
+            }
+            if (s < 0) {
+                throw new ObjectValidationException("shards", "index '" + name() + "' has no shard '" + n + "'");
+            }
+            out.add(s);
+        }
+        return out;
+    }
+
+    private <T> CompletableFuture<List<T>> onShards(Collection<Integer> shards, ReadConsistency consistency,
+            Function<MapDbShard, T> reader) {
+        List<CompletableFuture<T>> parts = new ArrayList<>();
+        for (int s : shards) {
             parts.add(read(definition.shardName(s), consistency, reader));
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
