@@ -40,10 +40,8 @@ class ComposeFileTest {
      * The configuration keys of a node (the node process contract). Mirrors NodeConfig's keys; to be
      * replaced by NodeConfig's own constant once NodeMain's loader is merged.
      */
-    static final Set<String> CONFIG_KEYS = Set.of(
-            "node.id", "node.host", "node.bind", "node.client-port", "node.raft-port", "cluster.peers", "data.dir",
-            "raft.election-timeout-ms", "raft.heartbeat-ms", "raft.apply-timeout-ms", "raft.snapshot-interval-s",
-            "raft.snapshot-threshold");
+    /** The keys NodeMain reads (the real constant, so the compose file cannot drift from the code). */
+    static final Set<String> CONFIG_KEYS = Set.copyOf(io.shardraft.node.NodeConfigLoader.KEYS);
 
     /** Keys every node service sets in the compose file (the rest keep their defaults). */
     static final Set<String> REQUIRED_KEYS = Set.of(
@@ -72,7 +70,7 @@ class ComposeFileTest {
 
     /** SHARDRAFT_ + key upper-cased, '.' and '-' → '_'. */
     static String envName(String key) {
-        return "SHARDRAFT_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+        return io.shardraft.node.NodeConfigLoader.envName(key);
     }
 
     static final Map<String, String> KEY_BY_ENV = CONFIG_KEYS.stream()

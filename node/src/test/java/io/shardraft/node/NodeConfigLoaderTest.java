@@ -1,0 +1,74 @@
+package io.shardraft.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NodeConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    private Path file(String text) throws Exception {
+        Path f = dir.resolve("node.properties");
+        Files.writeString(f, text);
+        return f;
+    }
+
+    @Test
+    void fileThenEnvironmentOverrides() throws Exception {
+        Path f = file("""
+                node.id=n1
+                cluster.peers=n1@127.0.0.1:7201:7101, n2@127.0.0.1:7202:7102
+                data.dir=/tmp/a
+                raft.election-timeout-ms=2000
+                """);
+        NodeConfig c = NodeConfigLoader.load(f, Map.of("SHARDRAFT_DATA_DIR", "/tmp/b"));
+        assertEquals("n1", c.nodeId());
+        assertEquals(Path.of("/tmp/b"), c.dataDir());
+        assertEquals(2, c.peers().size());
+        assertEquals(7101, c.self().grpcPort());
+        assertEquals("127.0.0.1", c.bindHost());
+        assertEquals(Duration.ofMillis(2000), c.settings().electionTimeout());
+        assertEquals(Duration.ofMillis(200), c.settings().heartbeatTimeout());
+        NodeConfig envOnly = NodeConfigLoader.load(null, Map.of("SHARDRAFT_NODE_ID", "n2",
+                "SHARDRAFT_CLUSTER_PEERS", "n1@h1:1:2,n2@h2:3:4", "SHARDRAFT_DATA_DIR", "/d",
+                "SHARDRAFT_NODE_BIND", "0.0.0.0"));
+        assertEquals("h2", envOnly.self().host());
+        assertEquals("0.0.0.0", envOnly.bindHost());
+    }
+
+    @Test
+    void errorsNameTheKey() throws Exception {
+        Map<String, String> base = Map.of("SHARDRAFT_NODE_ID", "n1", "SHARDRAFT_CLUSTER_PEERS", "n1@h:1:2",
+                "SHARDRAFT_DATA_DIR", "/d");
+        assertMessage("missing node.id", () -> NodeConfigLoader.load(null, Map.of()));
+        assertMessage("does not list this node 'n9'", () -> NodeConfigLoader.load(null,
+                with(base, "SHARDRAFT_NODE_ID", "n9")));
+        assertMessage("not of the form id@host:raftPort:clientPort", () -> NodeConfigLoader.load(null,
+                with(base, "SHARDRAFT_CLUSTER_PEERS", "n1@h:1")));
+        assertMessage("raft.election-timeout-ms must be a whole number", () -> NodeConfigLoader.load(null,
+                with(base, "SHARDRAFT_RAFT_ELECTION_TIMEOUT_MS", "soon")));
+        assertMessage("differ from its entry", () -> NodeConfigLoader.load(null,
+                with(base, "SHARDRAFT_NODE_CLIENT_PORT", "9999")));
+        assertMessage("unknown key 'node.colour'", () -> NodeConfigLoader.load(file("node.colour=red\n"), base));
+        assertMessage("lists node 'n1' twice", () -> NodeConfigLoader.parsePeers("n1@h:1:2,n1@h:3:4"));
+    }
+
+    private static Map<String, String> with(Map<String, String> m, String k, String v) {
+        var copy = new java.util.HashMap<>(m);
+        copy.put(k, v);
+        return copy;
+    }
+
+    private static void assertMessage(String fragment, org.junit.jupiter.api.function.Executable e) {
+        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, e);
+        assertTrue(ex.getMessage().contains(fragment), ex.getMessage());
+    }
+}
