@@ -12,7 +12,7 @@ import io.shardraft.cluster.rpc.ShardReplicationServer;
 import io.shardraft.node.api.AdminServiceImpl;
 import io.shardraft.node.api.IndexServiceImpl;
 import io.shardraft.node.api.NodeLocalServiceImpl;
-import io.shardraft.node.api.ObjectServiceImpl;
+import io.shardraft.node.api.ObjectServices;
 import io.shardraft.node.db.HostDatabase;
 import io.shardraft.node.db.IndexDefinition;
 import io.shardraft.node.meta.ClusterMetadata;
@@ -75,7 +75,8 @@ public final class ShardraftNode implements AutoCloseable {
                 .maxInboundMessageSize(config.settings().maxMessageBytes())
                 .addService(new ShardReplicationServer(registry))
                 .addService(new IndexServiceImpl(metadata, registry, nodes, scheduler))
-                .addService(new ObjectServiceImpl(database, metadata))
+                .addService(io.grpc.ServerInterceptors.intercept(ObjectServices.create(config, database, metadata,
+                        client::channel), ObjectServices.forwardedMarker()))
                 .addService(new AdminServiceImpl(config.nodeId(), config.peers(), local, client::channel, metadata,
                         config.settings().applyTimeout()))
                 .addService(local)

@@ -146,6 +146,22 @@ public final class ObjectIndex {
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> List.of(results));
     }
 
+    /** The shard number of an object id; ObjectValidationException naming {@code field} if it is not a UUID. */
+    public int shardOfId(String id, String field) {
+        return definition.shardOf(ObjectValidator.canonicalId(id, field));
+    }
+
+    /** The batch validated and normalized as it would be proposed (one invalid item rejects it all). */
+    public List<PutObject> validatedPuts(List<PutObject> puts) {
+        return validator.validate(Command.newBuilder().setPutBatch(PutBatch.newBuilder().addAllPuts(puts)).build())
+                .getPutBatch().getPutsList();
+    }
+
+    public List<DeleteObject> validatedDeletes(List<DeleteObject> deletes) {
+        return validator.validate(Command.newBuilder().setDeleteBatch(DeleteBatch.newBuilder().addAllDeletes(deletes))
+                .build()).getDeleteBatch().getDeletesList();
+    }
+
     // ---- reads -------------------------------------------------------------------------------------
 
     public CompletableFuture<Optional<StoredObject>> get(String id, ReadConsistency consistency) {

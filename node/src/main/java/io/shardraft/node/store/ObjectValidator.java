@@ -137,7 +137,7 @@ public final class ObjectValidator {
     }
 
     /** The lower-case form of a canonical UUID in any case. */
-    static String canonicalId(String id, String field) {
+    public static String canonicalId(String id, String field) {
         if (id.isEmpty()) {
             throw new ObjectValidationException(field, "must not be empty");
         }

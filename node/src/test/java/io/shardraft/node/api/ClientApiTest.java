@@ -182,6 +182,54 @@ class ClientApiTest {
     }
 
     @Test
+    void anIndexWithFewerReplicasThanNodesServesEveryCallOnEveryNode() {
+        for (int rf : new int[] {1, 2}) {
+            String name = "sparse" + rf;
+            indexes("node1").createIndex(CreateIndexRequest.newBuilder()
+                    .setSpec(spec(name).toBuilder().setReplicationFactor(rf)).build());
+            for (String n : cluster.nodeIds()) {
+                InProcessCluster.awaitTrue(() -> cluster.node(n).database().index(name).isPresent(),
+                        Duration.ofSeconds(20), () -> name + " not open on " + n);
+                assertTrue(cluster.node(n).database().localShardNames(name).size() < 3, "some shards are elsewhere");
+            }
+            List<ObjectData> written = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                ObjectData o = object(i);
+                var r = objects(cluster.nodeIds().get(i % 3)).put(PutRequest.newBuilder().setIndex(name).setObject(o).build());
+                assertEquals(ItemStatus.ITEM_OK, r.getResult().getStatus());
+                written.add(o);
+            }
+            List<PutObject> batch = new ArrayList<>();
+            for (int i = 12; i < 30; i++) {
+                ObjectData o = object(i);
+                batch.add(PutObject.newBuilder().setObject(o).build());
+                written.add(o);
+            }
+            var results = objects("node2").batchPut(BatchPutRequest.newBuilder().setIndex(name).addAllPuts(batch).build());
+            for (int i = 0; i < batch.size(); i++) {
+                assertEquals(batch.get(i).getObject().getId(), results.getResults(i).getId());
+                assertEquals(ItemStatus.ITEM_OK, results.getResults(i).getStatus());
+            }
+            for (String n : cluster.nodeIds()) {
+                assertEquals(30, objects(n).count(CountRequest.newBuilder().setIndex(name).build()).getCount(), n);
+                for (ObjectData o : written) {
+                    assertTrue(objects(n).get(GetRequest.newBuilder().setIndex(name).setId(o.getId()).build()).getFound());
+                }
+                SearchResponse s = objects(n).search(SearchRequest.newBuilder().setIndex(name)
+                        .setVector(Vector.newBuilder().addValues(20.1f).addValues(0)).setK(2).build());
+                assertEquals(List.of("{\"i\":20}", "{\"i\":21}"),
+                        s.getHitsList().stream().map(h -> h.getObject().getPropertiesJson()).toList());
+                List<String> exported = new ArrayList<>();
+                objects(n).export(ExportRequest.newBuilder().setIndex(name).build())
+                        .forEachRemaining(m -> exported.add(m.getId()));
+                assertEquals(written.stream().map(ObjectData::getId).sorted().toList(), exported);
+            }
+            assertTrue(admin("node3").consistencyCheck(ConsistencyCheckRequest.newBuilder().setIndex(name).build())
+                    .getConsistent());
+        }
+    }
+
+    @Test
     void badRequestsGetClearStatuses() {
         indexes("node1").createIndex(CreateIndexRequest.newBuilder().setSpec(spec("strict")).build());
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> objects("node2").put(
