@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
                 SearchCommand.class,
                 StatusCommand.class,
                 CheckCommand.class,
-//DEMO                DemoCommand.class,
+                DemoCommand.class,
                 CommandLine.HelpCommand.class
         },
         footer = {"", "Exit status: 0 success, 1 error, 2 usage error."})
