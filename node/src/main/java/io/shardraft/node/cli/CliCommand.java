@@ -34,6 +34,8 @@ abstract class CliCommand implements Callable<Integer> {
     public final Integer call() {
         try {
             return run();
+        } catch (picocli.CommandLine.ParameterException e) {
+            throw e; // a usage error: picocli prints it with the usage and exits 2
         } catch (CliException | JsonlLineException e) {
             return fail(e.getMessage(), e);
         } catch (StatusRuntimeException e) {

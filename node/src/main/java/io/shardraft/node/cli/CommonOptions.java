@@ -34,6 +34,9 @@ final class CommonOptions {
     @Option(names = {"-v", "--verbose"}, description = "Print stack traces of errors.")
     boolean verbose;
 
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
     Duration timeout = Duration.ofSeconds(30);
 
     @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
