@@ -96,7 +96,7 @@ final class LocalCluster {
                 cluster.write(dir);
                 progress.accept("starting a " + count + "-node cluster in " + dir);
             }
-            return startAndAwait(cluster, cluster.nodes().stream().filter(n -> !NodeProcess.isRunning(n)).toList());
+            return startAndAwait(cluster, cluster.nodes().stream().filter(n -> !NodeProcess.isRunning(n)).toList(), true);
         }
     }
 
@@ -203,11 +203,12 @@ final class LocalCluster {
             if (NodeProcess.isRunning(node)) {
                 throw new CliException("node " + id + " is already running (pid " + node.pid() + ")");
             }
-            return startAndAwait(cluster, List.of(node)).node(id);
+            return startAndAwait(cluster, List.of(node), false).node(id);
         }
     }
 
-    private ClusterFile startAndAwait(ClusterFile cluster, List<NodeEntry> toStart) {
+    /** Starts {@code toStart}, then waits until they (with {@code awaitAll}: every node of the cluster) are SERVING. */
+    private ClusterFile startAndAwait(ClusterFile cluster, List<NodeEntry> toStart, boolean awaitAll) {
         Map<String, Process> started = new LinkedHashMap<>();
         try {
             for (NodeEntry node : toStart) {
@@ -219,7 +220,8 @@ final class LocalCluster {
                         + ", raft " + node.raftAddress() + ", log " + node.logFile() + ")");
             }
             cluster.write(dir);
-            awaitServing(cluster, started);
+            ClusterFile current = cluster;
+            awaitServing(awaitAll ? cluster.nodes() : toStart.stream().map(n -> current.node(n.id())).toList(), started);
             return cluster;
         } catch (RuntimeException e) {
             // leave no half-started process behind
@@ -233,11 +235,11 @@ final class LocalCluster {
         }
     }
 
-    /** Waits until every node of the cluster answers SERVING; a node that exits meanwhile fails the wait. */
-    private void awaitServing(ClusterFile cluster, Map<String, Process> started) {
+    /** Waits until every one of {@code nodes} answers SERVING; a node that exits meanwhile fails the wait. */
+    private void awaitServing(List<NodeEntry> nodes, Map<String, Process> started) {
         long deadline = System.nanoTime() + settings.startTimeout().toNanos();
         Map<String, String> lastState = new HashMap<>();
-        List<NodeEntry> waiting = new ArrayList<>(cluster.nodes());
+        List<NodeEntry> waiting = new ArrayList<>(nodes);
         Map<String, NodeClient> clients = new HashMap<>();
         try {
             while (!waiting.isEmpty()) {
