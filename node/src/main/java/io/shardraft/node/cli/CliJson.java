@@ -155,7 +155,7 @@ final class CliJson {
         node.put("replicas", info.getSpec().getReplicationFactor());
         node.put("dims", info.getSpec().getDimensions());
         node.put("metric", info.getSpec().getMetric());
-        node.put("replicated", info.getSpec().getReplicated());
+        node.put("replicated", !info.getSpec().getUnreplicated());
         node.put("incarnation", info.getIncarnation());
         ArrayNode shards = node.putArray("placement");
         for (ShardPlacement placement : info.getShardsList()) {

@@ -104,7 +104,7 @@ final class DemoCommand extends CliCommand {
             out().println("    dropped the index '" + index + "' of an earlier run");
         }
         first.indexes().createIndex(CreateIndexRequest.newBuilder().setSpec(IndexSpec.newBuilder().setName(index)
-                .setShards(3).setReplicationFactor(3).setDimensions(DIMS).setMetric("cosine").setReplicated(true)).build());
+                .setShards(3).setReplicationFactor(3).setDimensions(DIMS).setMetric("cosine")).build());
         out().println("    created");
 
         step("import " + objects + " objects in batches of " + BATCH + ", round-robin through every node");

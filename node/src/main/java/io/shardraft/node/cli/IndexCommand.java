@@ -23,7 +23,7 @@ final class IndexCommand extends ShardraftCli.Group {
 
     static String summary(IndexSpec spec) {
         return spec.getShards() + " shards x " + spec.getReplicationFactor() + " replicas, " + spec.getDimensions()
-                + " dims, " + spec.getMetric() + (spec.getReplicated() ? "" : ", not replicated");
+                + " dims, " + spec.getMetric() + (!spec.getUnreplicated() ? "" : ", not replicated");
     }
 
     @Command(name = "create", description = "Create an index.")
@@ -51,7 +51,7 @@ final class IndexCommand extends ShardraftCli.Group {
         @Override
         int run() {
             IndexSpec spec = IndexSpec.newBuilder().setName(name).setShards(shards).setReplicationFactor(replicas)
-                    .setDimensions(dims).setMetric(metric).setReplicated(!standalone).build();
+                    .setDimensions(dims).setMetric(metric).setUnreplicated(standalone).build();
             NodeClient client = connect();
             IndexInfo info = client.indexes().createIndex(CreateIndexRequest.newBuilder().setSpec(spec).build());
             if (options.json) {
@@ -106,7 +106,7 @@ final class IndexCommand extends ShardraftCli.Group {
             for (IndexInfo info : response.getIndexesList()) {
                 IndexSpec spec = info.getSpec();
                 table.row(spec.getName(), spec.getShards(), spec.getReplicationFactor(), spec.getDimensions(),
-                        spec.getMetric(), spec.getReplicated() ? "yes" : "no", info.getIncarnation());
+                        spec.getMetric(), !spec.getUnreplicated() ? "yes" : "no", info.getIncarnation());
             }
             table.print(out());
             return 0;

@@ -76,7 +76,7 @@ class JsonOutputTest {
 
         IndexInfo info = IndexInfo.newBuilder().setIncarnation(7)
                 .setSpec(IndexSpec.newBuilder().setName("i").setShards(3).setReplicationFactor(3).setDimensions(4)
-                        .setMetric("cosine").setReplicated(true))
+                        .setMetric("cosine"))
                 .addShards(ShardPlacement.newBuilder().setShard("s0").addReplicas("node1").addReplicas("node2").setLeader("node1"))
                 .build();
         JsonNode index = reparse(CliJson.indexInfo(info));
