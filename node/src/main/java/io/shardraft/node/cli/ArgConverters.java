@@ -78,10 +78,10 @@ final class ArgConverters {
         };
     }
 
-    static final class VectorConverter implements ITypeConverter<float[]> {
+    static final class VectorConverter implements ITypeConverter<VectorArg> {
         @Override
-        public float[] convert(String value) {
-            return parseVector(value);
+        public VectorArg convert(String value) {
+            return new VectorArg(parseVector(value));
         }
     }
 

@@ -54,7 +54,7 @@ final class ObjectCommands {
         String props;
 
         @Option(names = "--vector", paramLabel = "V1,V2,...", converter = ArgConverters.VectorConverter.class)
-        float[] vector;
+        VectorArg vector;
 
         @Option(names = "--expected-version", paramLabel = "N",
                 description = "Write only if the stored version is N (0: only if the object does not exist).")
@@ -64,7 +64,7 @@ final class ObjectCommands {
         int run() {
             ObjectData.Builder object = ObjectData.newBuilder().setId(id).setPropertiesJson(props);
             if (vector != null) {
-                object.setVector(vector(vector));
+                object.setVector(vector(vector.values()));
             }
             PutRequest.Builder request = PutRequest.newBuilder().setIndex(index).setObject(object);
             if (expectedVersion != null) {
@@ -90,7 +90,7 @@ final class ObjectCommands {
 
         @Option(names = "--vector", paramLabel = "V1,V2,...", converter = ArgConverters.VectorConverter.class,
                 description = "Replaces the stored vector.")
-        float[] vector;
+        VectorArg vector;
 
         @Option(names = "--expected-version", paramLabel = "N", description = "Write only if the stored version is N.")
         Long expectedVersion;
@@ -106,7 +106,7 @@ final class ObjectCommands {
                 merge.setPropertiesJson(props);
             }
             if (vector != null) {
-                merge.setVector(vector(vector));
+                merge.setVector(vector(vector.values()));
             }
             if (expectedVersion != null) {
                 merge.setExpectedVersion(expectedVersion);

@@ -19,7 +19,7 @@ final class SearchCommand extends CliCommand {
     String index;
 
     @Option(names = "--vector", required = true, paramLabel = "V1,V2,...", converter = ArgConverters.VectorConverter.class)
-    float[] vector;
+    VectorArg vector;
 
     @Option(names = "--k", paramLabel = "K", defaultValue = "10", description = "Number of hits (default: ${DEFAULT-VALUE}).")
     int k;
@@ -39,7 +39,7 @@ final class SearchCommand extends CliCommand {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--k must be between 1 and 10000, got " + k);
         }
         SearchRequest.Builder request = SearchRequest.newBuilder().setIndex(index)
-                .setVector(ObjectCommands.vector(vector)).setK(k).setConsistency(consistency);
+                .setVector(ObjectCommands.vector(vector.values())).setK(k).setConsistency(consistency);
         if (filter != null) {
             request.setFilterProperty(filter.property()).setFilterValueJson(filter.valueJson());
         }
