@@ -102,6 +102,7 @@ final class LocalCluster {
 
     private ClusterFile create(int count, Map<String, String> nodeSettings) {
         List<Integer> ports = FreePorts.pick(settings.host(), 2 * count);
+        String classPath = RuntimeCopy.copy(settings.classPath(), dir);
         List<NodeEntry> entries = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String id = "node" + (i + 1);
@@ -110,7 +111,7 @@ final class LocalCluster {
             command.add(settings.java());
             command.addAll(settings.jvmArgs());
             command.add("-cp");
-            command.add(settings.classPath());
+            command.add(classPath);
             command.add(settings.mainClass());
             command.add("--config");
             command.add(config.toString());
