@@ -221,28 +221,15 @@ public final class InProcessCluster implements AutoCloseable {
     }
 
     private synchronized Optional<String> agreedLeader(String index, String shard) {
-        String leader = null;
-        for (Map.Entry<String, Registry> e : registries.entrySet()) {
-            Optional<ShardStore> s = e.getValue().getStore(index, shard);
+        List<ShardStore> replicas = new ArrayList<>();
+        for (Registry r : registries.values()) {
+            Optional<ShardStore> s = r.getStore(index, shard);
             if (s.isEmpty()) {
                 return Optional.empty();
             }
-            if (s.get().isLeader()) {
-                if (leader != null) {
-                    return Optional.empty();
-                }
-                leader = e.getKey();
-            }
+            replicas.add(s.get());
         }
-        if (leader == null) {
-            return Optional.empty();
-        }
-        for (Registry r : registries.values()) {
-            if (!r.getStore(index, shard).flatMap(ShardStore::leaderId).map(leader::equals).orElse(false)) {
-                return Optional.empty();
-            }
-        }
-        return Optional.of(leader);
+        return AgreedLeader.among(replicas);
     }
 
     /** Waits until every running replica of the shard has applied at least {@code logIndex}. */

@@ -1,10 +1,10 @@
 package io.shardraft.node.cli;
 
-import io.shardraft.api.v1.Consistency;
 import io.shardraft.api.v1.ExportRequest;
 import io.shardraft.api.v1.StoredObjectMessage;
 import java.util.Iterator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -16,15 +16,13 @@ final class ExportCommand extends CliCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "Index name.")
     String index;
 
-    @Option(names = "--consistency", paramLabel = "LEVEL", defaultValue = "strong",
-            converter = ArgConverters.ConsistencyConverter.class,
-            description = "strong, direct or eventual (default: ${DEFAULT-VALUE}).")
-    Consistency consistency;
+    @Mixin
+    ConsistencyOption consistency;
 
     @Override
     int run() {
         Iterator<StoredObjectMessage> objects = connect().objects().export(ExportRequest.newBuilder().setIndex(index)
-                .setConsistency(consistency).build());
+                .setConsistency(consistency.level).build());
         while (objects.hasNext()) {
             out().println(CliJson.write(CliJson.exportLine(objects.next())));
         }

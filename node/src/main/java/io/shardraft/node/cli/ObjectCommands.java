@@ -15,6 +15,7 @@ import io.shardraft.api.v1.StoredObjectMessage;
 import io.shardraft.api.v1.Vector;
 import java.time.Instant;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -126,15 +127,13 @@ final class ObjectCommands {
         @Parameters(index = "1", paramLabel = "ID")
         String id;
 
-        @Option(names = "--consistency", paramLabel = "LEVEL", defaultValue = "strong",
-                converter = ArgConverters.ConsistencyConverter.class,
-                description = "strong, direct or eventual (default: ${DEFAULT-VALUE}).")
-        Consistency consistency;
+        @Mixin
+        ConsistencyOption consistency;
 
         @Override
         int run() {
             GetResponse response = connect().objects().get(GetRequest.newBuilder().setIndex(index).setId(id)
-                    .setConsistency(consistency).build());
+                    .setConsistency(consistency.level).build());
             if (!response.getFound()) {
                 throw new CliException("object " + id + " does not exist in index '" + index + "'");
             }
@@ -181,15 +180,13 @@ final class ObjectCommands {
         @Parameters(index = "0", paramLabel = "NAME", description = "Index name.")
         String index;
 
-        @Option(names = "--consistency", paramLabel = "LEVEL", defaultValue = "strong",
-                converter = ArgConverters.ConsistencyConverter.class,
-                description = "strong, direct or eventual (default: ${DEFAULT-VALUE}).")
-        Consistency consistency;
+        @Mixin
+        ConsistencyOption consistency;
 
         @Override
         int run() {
             long count = connect().objects().count(CountRequest.newBuilder().setIndex(index)
-                    .setConsistency(consistency).build()).getCount();
+                    .setConsistency(consistency.level).build()).getCount();
             if (options.json) {
                 ObjectNode json = CliJson.object();
                 json.put("index", index);

@@ -1,11 +1,11 @@
 package io.shardraft.node.cli;
 
-import io.shardraft.api.v1.Consistency;
 import io.shardraft.api.v1.SearchHitMessage;
 import io.shardraft.api.v1.SearchRequest;
 import io.shardraft.api.v1.SearchResponse;
 import java.util.Locale;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -28,10 +28,8 @@ final class SearchCommand extends CliCommand {
             description = "Only objects whose top-level property equals the JSON value, e.g. color='\"red\"' or n=3.")
     PropertyFilterArg filter;
 
-    @Option(names = "--consistency", paramLabel = "LEVEL", defaultValue = "strong",
-            converter = ArgConverters.ConsistencyConverter.class,
-            description = "strong, direct or eventual (default: ${DEFAULT-VALUE}).")
-    Consistency consistency;
+    @Mixin
+    ConsistencyOption consistency;
 
     @Override
     int run() {
@@ -39,7 +37,7 @@ final class SearchCommand extends CliCommand {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--k must be between 1 and 10000, got " + k);
         }
         SearchRequest.Builder request = SearchRequest.newBuilder().setIndex(index)
-                .setVector(ObjectCommands.vector(vector.values())).setK(k).setConsistency(consistency);
+                .setVector(ObjectCommands.vector(vector.values())).setK(k).setConsistency(consistency.level);
         if (filter != null) {
             request.setFilterProperty(filter.property()).setFilterValueJson(filter.valueJson());
         }

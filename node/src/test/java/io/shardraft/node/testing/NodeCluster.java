@@ -108,28 +108,9 @@ public final class NodeCluster implements AutoCloseable {
     }
 
     private synchronized String agreedLeader(String index, String shard) {
-        String leader = null;
         List<ShardStore> replicas = new ArrayList<>();
-        for (Map.Entry<String, ShardraftNode> e : nodes.entrySet()) {
-            e.getValue().registry().getStore(index, shard).ifPresent(replicas::add);
-        }
-        for (ShardStore s : replicas) {
-            if (s.isLeader()) {
-                if (leader != null) {
-                    return null;
-                }
-                leader = s.config().nodeId();
-            }
-        }
-        if (leader == null) {
-            return null;
-        }
-        for (ShardStore s : replicas) {
-            if (!s.leaderId().map(leader::equals).orElse(false)) {
-                return null;
-            }
-        }
-        return leader;
+        nodes.values().forEach(n -> n.registry().getStore(index, shard).ifPresent(replicas::add));
+        return io.shardraft.cluster.testing.AgreedLeader.among(replicas).orElse(null);
     }
 
     /** Waits until every running replica of every shard of the index has applied what its leader has. */
