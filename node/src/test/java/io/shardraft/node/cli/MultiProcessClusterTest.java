@@ -226,4 +226,23 @@ class MultiProcessClusterTest {
         assertEquals(2, cli("get", INDEX, id, "--consistency", "sometimes").exitCode());
         assertEquals(2, cli("frobnicate").exitCode());
     }
+
+    @Test
+    @Order(4)
+    void demoRunsAndNodeStopSendsSigtermAndStartRejoins() throws Exception {
+        CliRun demo = ok("demo", "--objects", "300");
+        assertTrue(demo.out().contains("demo passed"), demo.out());
+        long pid = -1;
+        for (JsonNode n : clusterFile().get("nodes")) {
+            if (n.get("id").asText().equals("node1")) {
+                pid = n.get("pid").asLong();
+            }
+        }
+        ProcessHandle node1 = ProcessHandle.of(pid).orElseThrow();
+        ok("node", "stop", "node1");
+        assertFalse(node1.isAlive(), "node1's process ended after SIGTERM");
+        ok("node", "start", "node1");
+        assertEquals(5000, json("count", INDEX, "--consistency", "eventual", "--target", target("node1"))
+                .get("count").asInt(), "node1 rejoined with its data");
+    }
 }
