@@ -154,6 +154,17 @@ final class ShardStateMachine extends StateMachineAdapter {
             LOG.error("[{}] snapshot at {} has no readable meta; refusing to load", group, reader.getPath());
             return false;
         }
+        long hostIndex = shard.lastAppliedIndex();
+        if (hostIndex >= meta.getLastIncludedIndex()) {
+            // A restart: the host's own durable state already contains everything up to this snapshot (it is
+            // a later point of the same log), so reloading it would only cost time proportional to the data.
+            // The log replay that follows skips what the host holds.
+            lastApplied.accumulateAndGet(hostIndex, Math::max);
+            waiters.advance(hostIndex);
+            LOG.info("[{}] host state is at index {}, at or past snapshot index {}: snapshot not reloaded", group,
+                    hostIndex, meta.getLastIncludedIndex());
+            return true;
+        }
         Path dir = Paths.get(reader.getPath()).resolve(HOST_SNAPSHOT_DIR);
         try {
             shard.loadSnapshot(dir);
