@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class SmokeRunTest {
 
     @TempDir
-    Path dir;
+    static Path dir;
     NodeCluster cluster;
     ClusterConnection connection;
 
