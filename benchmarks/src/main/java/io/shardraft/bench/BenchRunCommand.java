@@ -1,0 +1,254 @@
+package io.shardraft.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grpc.StatusRuntimeException;
+import io.shardraft.bench.BenchConfig.Target;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code shardraft bench run}: one workload at one or more client counts; a table, JSON, CSV and a plot. */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run a closed-loop load (N clients, each waiting for its answer before the next request) "
+                + "against a cluster and report throughput and p50/p99/p999 latency per client count.",
+                "Creates its own index (dropped afterwards unless --keep). A run ends after --duration or --ops "
+                + "requests, whichever comes first (default: 10 s; at most 3600 s and 100000000 requests). "
+                + "For import, ops/s counts objects and latencies are those of whole batches."})
+final class BenchRunCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--workload", paramLabel = "NAME", defaultValue = "put",
+            description = "put | import | merge | get-strong | get-eventual | search | mixed (default: ${DEFAULT-VALUE}).")
+    String workload;
+
+    @Option(names = "--clients", paramLabel = "N[,N...]", split = ",", defaultValue = "1",
+            description = "Concurrent clients; several counts run one after the other (default: ${DEFAULT-VALUE}).")
+    List<Integer> clients;
+
+    @Option(names = "--duration", paramLabel = "SECONDS", description = "Length of each measured phase (default 10 s).")
+    Double durationSeconds;
+
+    @Option(names = "--ops", paramLabel = "N", description = "Requests per measured phase.")
+    Long ops;
+
+    @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "2",
+            description = "Warm-up before each measured phase, not counted (default: ${DEFAULT-VALUE}).")
+    double warmupSeconds;
+
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "100",
+            description = "Objects per BatchPut of the import workload (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--props-bytes", paramLabel = "N", defaultValue = "256",
+            description = "Size of each object's properties JSON in bytes (default: ${DEFAULT-VALUE}).")
+    int propsBytes;
+
+    @Option(names = "--dims", paramLabel = "D", defaultValue = "32",
+            description = "Vector dimensions (default: ${DEFAULT-VALUE}).")
+    int dims;
+
+    @Option(names = "--target", paramLabel = "leader|spread", defaultValue = "leader",
+            description = "leader: each request to its shard's leader; spread: round-robin over all nodes, "
+                    + "writes forwarded (default: ${DEFAULT-VALUE}).")
+    String target;
+
+    @Option(names = "--keys", paramLabel = "N", defaultValue = "1000",
+            description = "Objects pre-loaded for merge, get, search and mixed (default: ${DEFAULT-VALUE}).")
+    int keys;
+
+    @Option(names = "--shards", paramLabel = "N", defaultValue = "3", description = "Shards of the index (default: ${DEFAULT-VALUE}).")
+    int shards;
+
+    @Option(names = "--replicas", paramLabel = "N", defaultValue = "3",
+            description = "Replicas per shard (default: ${DEFAULT-VALUE}).")
+    int replicas;
+
+    @Option(names = "--index", paramLabel = "NAME", description = "Name of the index to create (default: bench-<random>).")
+    String index;
+
+    @Option(names = "--keep", description = "Keep the index after the run.")
+    boolean keep;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of the payload (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--csv", paramLabel = "FILE", description = "Also write the results as CSV.")
+    Path csv;
+
+    @Option(names = "--plot", paramLabel = "FILE.png", description = "Also draw throughput and p99 against clients as PNG.")
+    Path plot;
+
+    @Option(names = "--json", description = "Print the results as JSON on stdout.")
+    boolean json;
+
+    @Option(names = "--node", paramLabel = "HOST:PORT", split = ",",
+            description = "A node to start from (default: the nodes of the local cluster in --data).")
+    List<String> seedNodes;
+
+    @Option(names = "--data", paramLabel = "DIR", defaultValue = ".shardraft/cluster",
+            description = "Directory of the local cluster (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
+            description = "Deadline of each call in seconds (default: ${DEFAULT-VALUE}).")
+    double timeoutSeconds;
+
+    @Option(names = {"-v", "--verbose"}, description = "Print stack traces of errors.")
+    boolean verbose;
+
+    @Override
+    public Integer call() {
+        BenchConfig config = config();  // usage errors (exit 2) before anything runs
+        List<Address> seedList = seedOptions();  // a bad --node is a usage error too
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try (ClusterConnection cluster = ClusterConnection.open(seedList != null ? seedList : localSeeds(),
+                config.timeout());
+             ProgressBar bar = new ProgressBar(err, System.console() != null && !json)) {
+            List<RunStats> results;
+            try (LoadGenerator generator = new LoadGenerator(cluster, config, bar, json ? s -> { } : err::println)) {
+                generator.prepare();
+                results = generator.runAll();
+            }
+            BenchReport report = new BenchReport(results);
+            if (json) {
+                out.println(report.jsonText());
+            } else {
+                report.printTable(out);
+            }
+            if (csv != null) {
+                report.writeCsv(csv);
+            }
+            if (plot != null) {
+                report.writePlot(plot);
+            }
+            RunStats failed = results.stream().filter(r -> r.requests() == 0).findFirst().orElse(null);
+            if (failed != null) {
+                return fail("no " + failed.workload() + " request succeeded with " + failed.clients() + " clients: "
+                        + failed.errorSummary() + " errors", null);
+            }
+            return 0;
+        } catch (StatusRuntimeException e) {
+            return fail(LoadGenerator.describe(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return fail("interrupted", e);
+        } catch (UncheckedIOException | IllegalStateException e) {
+            return fail(e.getMessage(), e);
+        } catch (RuntimeException e) {
+            return fail(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    private int fail(String message, Throwable cause) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("shardraft: " + (message == null ? "failed" : message.strip().replaceAll("\\s*\\R\\s*", " ")));
+        if (verbose && cause != null) {
+            cause.printStackTrace(err);
+        }
+        return 1;
+    }
+
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
+    BenchConfig config() {
+        Workload w;
+        try {
+            w = Workload.parse(workload);
+        } catch (IllegalArgumentException e) {
+            throw usage("--workload: " + e.getMessage());
+        }
+        Target t = switch (target) {
+            case "leader" -> Target.LEADER;
+            case "spread" -> Target.SPREAD;
+            default -> throw usage("--target must be leader or spread, got '" + target + "'");
+        };
+        if (durationSeconds != null && !(durationSeconds > 0 && durationSeconds <= BenchConfig.MAX_DURATION.toSeconds())) {
+            throw usage("--duration must be in (0, " + BenchConfig.MAX_DURATION.toSeconds() + "] seconds, got "
+                    + durationSeconds);
+        }
+        if (ops != null && (ops < 1 || ops > BenchConfig.MAX_REQUESTS)) {
+            throw usage("--ops must be in 1.." + BenchConfig.MAX_REQUESTS + ", got " + ops);
+        }
+        if (!(warmupSeconds >= 0 && warmupSeconds <= 600)) {
+            throw usage("--warmup must be in 0..600 seconds, got " + warmupSeconds);
+        }
+        if (!(timeoutSeconds > 0 && timeoutSeconds <= 3600)) {
+            throw usage("--timeout must be in (0, 3600] seconds, got " + timeoutSeconds);
+        }
+        Duration duration = durationSeconds != null ? seconds(durationSeconds)
+                : ops != null ? BenchConfig.MAX_DURATION : Duration.ofSeconds(10);
+        String name = index != null ? index
+                : "bench-" + w.cliName() + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        try {
+            return new BenchConfig(w, clients, duration, ops != null ? ops : BenchConfig.MAX_REQUESTS,
+                    seconds(warmupSeconds), batch, new Payload(propsBytes, dims, seed), t, shards, replicas, keys, name,
+                    keep, seconds(timeoutSeconds));
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    private static Duration seconds(double s) {
+        return Duration.ofNanos(Math.round(s * 1e9));
+    }
+
+    /** The --node addresses, null when none was given. */
+    List<Address> seedOptions() {
+        if (seedNodes == null || seedNodes.isEmpty()) {
+            return null;
+        }
+        List<Address> seeds = new ArrayList<>();
+        for (String s : seedNodes) {
+            try {
+                seeds.add(Address.parse(s));
+            } catch (IllegalArgumentException e) {
+                throw usage("--node: " + e.getMessage());
+            }
+        }
+        return seeds;
+    }
+
+    /** Every node of the local cluster's cluster.json in --data. */
+    List<Address> localSeeds() {
+        List<Address> seeds = new ArrayList<>();
+        Path file = dataDir.resolve("cluster.json");
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException("no --node given and no local cluster in " + dataDir
+                    + " (start one with `shardraft cluster up`, or pass --node HOST:PORT)");
+        }
+        try {
+            JsonNode root = new ObjectMapper().readTree(file.toFile());
+            for (JsonNode n : root.path("nodes")) {
+                seeds.add(new Address(n.path("host").asText(), n.path("clientPort").asInt()));
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalStateException(file + " is not a valid cluster file: " + e.getMessage(), e);
+        }
+        if (seeds.isEmpty()) {
+            throw new IllegalStateException(file + " lists no nodes");
+        }
+        return seeds;
+    }
+}
