@@ -166,7 +166,7 @@ final class LinearizationSearch {
         Map<String, Integer> writers = new HashMap<>();
         Map<String, Long> firstObserverReturn = new HashMap<>();
         for (Operation op : ops) {
-            if (op.mutates()) {
+            if (op.mayHaveWritten()) {
                 writers.merge(op.value(), 1, Integer::sum);
             }
             String seenValue = observedBy(op);
@@ -197,13 +197,21 @@ final class LinearizationSearch {
                 : op.kind() == OperationKind.CAS ? op.expected() : null;
     }
 
-    /** The UNKNOWN mutations no definite operation observed: they can be left out when checking for success. */
+    /**
+     * Without the UNKNOWN writes/CAS whose value no operation relies on (an OK read or OK CAS observed it, or
+     * an UNKNOWN CAS expects it). If the rest is linearizable so is the whole (they can all go last); if the
+     * key has no CONFLICT, the converse holds too: between such a write and the next one no kept operation
+     * can sit, since only a conflict is satisfied by a value it does not name.
+     */
     static List<Operation> withoutUnobservedUnknowns(List<Operation> ops) {
         Set<String> observed = new HashSet<>();
         for (Operation op : ops) {
             String v = observedBy(op);
             if (v != null) {
                 observed.add(v);
+            }
+            if (op.kind() == OperationKind.CAS && op.outcome() == Outcome.UNKNOWN && op.expected() != null) {
+                observed.add(op.expected());
             }
         }
         List<Operation> kept = new ArrayList<>(ops.size());

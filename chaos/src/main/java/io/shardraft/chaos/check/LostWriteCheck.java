@@ -45,13 +45,12 @@ public final class LostWriteCheck {
 
     private static boolean superseded(Operation write, List<Operation> ops) {
         for (Operation other : ops) {
-            if (other == write || !other.mutates()) {
+            if (other == write || !other.mayHaveWritten()) {
                 continue;
             }
-            boolean mayHaveApplied = other.outcome() == Outcome.OK || other.outcome() == Outcome.UNKNOWN;
             boolean completedBefore = other.outcome() != Outcome.UNKNOWN
                     && other.completeNanos() < write.invokeNanos();
-            if (mayHaveApplied && !completedBefore) {
+            if (!completedBefore) {
                 return true;
             }
         }

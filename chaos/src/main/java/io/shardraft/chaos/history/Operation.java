@@ -9,7 +9,7 @@ import java.util.Optional;
  * One completed (or abandoned) client operation on one key. Values are strings; a key's register starts
  * absent ({@code null}).
  *
- * @param id            unique in the history, in invoke order
+ * @param id            unique in the history ({@link HistoryRecorder} numbers them in invoke order)
  * @param process       the client (thread) that issued it; one operation at a time per process
  * @param key           the object id
  * @param kind          write, read or CAS
@@ -83,6 +83,11 @@ public record Operation(long id, int process, String key, OperationKind kind, St
     /** True for writes and CAS: operations that may change the register. */
     public boolean mutates() {
         return kind != OperationKind.READ;
+    }
+
+    /** True for a write or CAS that was applied or may have been (OK or UNKNOWN): it may have set the value. */
+    public boolean mayHaveWritten() {
+        return mutates() && (outcome == Outcome.OK || outcome == Outcome.UNKNOWN);
     }
 
     /** The value a READ returned, empty when absent. */

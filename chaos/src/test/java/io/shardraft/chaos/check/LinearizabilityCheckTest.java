@@ -232,6 +232,40 @@ class LinearizabilityCheckTest {
     }
 
     @Test
+    void unknownWriteCannotExplainBothAConflictAndALaterReadOfTheOldValue() {
+        // u would have to run before the conflict (so a is not current) and after the read of a: impossible.
+        HistoryBuilder h = new HistoryBuilder();
+        Operation a = h.write(1, "k", "a", 0, 10);
+        Operation u = h.write(2, "k", "u", 20, 30, Outcome.UNKNOWN);
+        Operation conflict = h.cas(3, "k", "a", "b", 40, 50, Outcome.CONFLICT);
+        Operation read = h.read(3, "k", "a", 60, 70);
+        h.read(4, "k", null, 0, 5); // dropped when shrinking
+
+        KeyVerdict k = only(h.history());
+
+        assertEquals(Verdict.NOT_LINEARIZABLE, k.verdict());
+        assertEquals(List.of(a, u, conflict, read), k.minimal());
+        assertTrue(k.minimalComplete());
+    }
+
+    @Test
+    void shrinkingKeepsEveryWriteAConflictMayRelyOn() {
+        // The conflict is explained by b; the violation is the conflict itself once b is over and a is back.
+        HistoryBuilder h = new HistoryBuilder();
+        h.write(1, "k", "a", 0, 10);
+        h.write(2, "k", "b", 20, 30);
+        h.write(1, "k", "c", 40, 50);
+        h.cas(3, "k", "c", "d", 60, 70, Outcome.CONFLICT); // c is current: must not conflict
+        h.read(4, "k", "c", 80, 90);
+        KeyVerdict k = only(h.history());
+        assertEquals(Verdict.NOT_LINEARIZABLE, k.verdict());
+        // Dropping a or b would not remove the violation, but they are writes a conflict may rely on, so
+        // only the read can go.
+        assertEquals(4, k.minimal().size(), k.minimal().toString());
+        assertTrue(k.minimal().stream().noneMatch(op -> op.id() == 4));
+    }
+
+    @Test
     void searchLimitIsReportedAsUndecided() {
         HistoryBuilder h = new HistoryBuilder();
         for (int i = 0; i < 12; i++) {
