@@ -107,12 +107,13 @@ final class LinearizationSearch {
             if (requiredDone == requiredTotal) {
                 return new Result(Verdict.LINEARIZABLE, seen.size());
             }
-            if (entry != tail && isCall[entry]) {
+            boolean backtrack = entry == tail || !isCall[entry];
+            if (!backtrack) {
                 int op = opOf[entry];
                 int after = model.step(state, op);
                 if (after != RegisterModel.ILLEGAL) {
                     linearized[op >>> 6] |= 1L << op;
-                    if (seen.add(new Memo(linearized.clone(), after))) {
+                    if (seen.add(Memo.of(linearized, after))) {
                         if (seen.size() > stateLimit) {
                             return new Result(Verdict.SEARCH_LIMIT, seen.size());
                         }
@@ -127,22 +128,34 @@ final class LinearizationSearch {
                         continue;
                     }
                     linearized[op >>> 6] &= ~(1L << op);
+                    // A legal read-only operation is linearized greedily (see forced below), so having
+                    // explored that successor already means this configuration fails too.
+                    backtrack = model.readOnly(op);
                 }
-                entry = next[entry];
-            } else {
-                // A return (or the end) reached with required operations left: undo the last choice.
+                if (!backtrack) {
+                    entry = next[entry];
+                    continue;
+                }
+            }
+            // A return reached with required operations left (or a forced move that failed): undo the last
+            // choice and try the next call after it. A legal read-only operation that can be linearized now
+            // is always linearized first: moving it to the front of any successful order keeps that order
+            // valid (it changes no state, and everything that returned before it was called is already
+            // linearized), so when it fails nothing else at that depth can succeed — keep undoing.
+            int op;
+            do {
                 if (depth == 0) {
                     return new Result(Verdict.NOT_LINEARIZABLE, seen.size());
                 }
                 depth--;
-                int op = stackOp[depth];
+                op = stackOp[depth];
                 state = stackState[depth];
                 linearized[op >>> 6] &= ~(1L << op);
                 requiredDone -= required[op] ? 1 : 0;
                 relink(returnEntry[op], next, prev);
                 relink(callEntry[op], next, prev);
-                entry = next[callEntry[op]];
-            }
+            } while (model.readOnly(op));
+            entry = next[callEntry[op]];
         }
     }
 
@@ -223,15 +236,33 @@ final class LinearizationSearch {
         return kept;
     }
 
-    private record Memo(long[] linearized, int state) {
+    /**
+     * A visited configuration: the linearized set, stored compactly as the number of leading all-linearized
+     * 64-operation words plus the words after them up to the last linearized operation (a search frontier
+     * is narrow, so this stays a few words however long the history), and the register state.
+     */
+    private record Memo(int fullWords, long[] tail, int state) {
+
+        static Memo of(long[] bits, int state) {
+            int full = 0;
+            while (full < bits.length && bits[full] == -1L) {
+                full++;
+            }
+            int last = bits.length - 1;
+            while (last >= full && bits[last] == 0) {
+                last--;
+            }
+            return new Memo(full, Arrays.copyOfRange(bits, full, last + 1), state);
+        }
+
         @Override
         public boolean equals(Object o) {
-            return o instanceof Memo m && m.state == state && Arrays.equals(m.linearized, linearized);
+            return o instanceof Memo m && m.state == state && m.fullWords == fullWords && Arrays.equals(m.tail, tail);
         }
 
         @Override
         public int hashCode() {
-            return 31 * Arrays.hashCode(linearized) + state;
+            return (31 * Arrays.hashCode(tail) + fullWords) * 31 + state;
         }
     }
 }

@@ -75,6 +75,11 @@ final class RegisterModel {
         return value == null ? ABSENT : ids.computeIfAbsent(value, v -> ids.size() + 1);
     }
 
+    /** True for operations that never change the state (a read, a CAS that conflicted). */
+    boolean readOnly(int i) {
+        return code[i] == READ || code[i] == CAS_CONFLICT;
+    }
+
     /** The state after operation {@code i} runs on {@code state}, or {@link #ILLEGAL}. */
     int step(int state, int i) {
         return switch (code[i]) {

@@ -36,6 +36,11 @@ final class RandomRegisterHistory {
     }
 
     static Generated generate(long seed, int processes, int keys, int operations) {
+        return generate(seed, processes, keys, operations, 5);
+    }
+
+    /** @param unknownPercent share of operations whose outcome is UNKNOWN (as many again FAIL) */
+    static Generated generate(long seed, int processes, int keys, int operations, int unknownPercent) {
         Random random = new Random(seed);
         long[] clock = new long[processes];
         Map<String, List<String>> written = new HashMap<>();
@@ -60,7 +65,8 @@ final class RandomRegisterHistory {
                 written.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
             }
             int fate = random.nextInt(100);
-            Outcome outcome = fate < 90 ? Outcome.OK : fate < 95 ? Outcome.FAIL : Outcome.UNKNOWN;
+            Outcome outcome = fate < 100 - 2 * unknownPercent ? Outcome.OK
+                    : fate < 100 - unknownPercent ? Outcome.FAIL : Outcome.UNKNOWN;
             long point;
             if (outcome == Outcome.UNKNOWN && kind != OperationKind.READ && random.nextBoolean()) {
                 point = -1; // never took effect
