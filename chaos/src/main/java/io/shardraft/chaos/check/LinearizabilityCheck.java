@@ -22,6 +22,8 @@ public final class LinearizabilityCheck {
     public static final long DEFAULT_STATE_LIMIT = 2_000_000;
     /** Searches the shrinking of one non-linearizable key may run. */
     public static final int DEFAULT_SHRINK_CHECKS = 1_000;
+    /** The shrinking of one key may explore this many times the state limit in all its searches together. */
+    static final long SHRINK_STATE_FACTOR = 10;
 
     private final long stateLimit;
     private final int shrinkChecks;
@@ -62,10 +64,18 @@ public final class LinearizabilityCheck {
         if (result.verdict() != Verdict.NOT_LINEARIZABLE) {
             return new KeyVerdict(key, result.verdict(), relevant.size(), result.exploredStates(), List.of(), false);
         }
-        Shrinker.Shrunk shrunk = Shrinker.shrink(relevant,
-                candidate -> search(candidate).verdict() == Verdict.NOT_LINEARIZABLE, shrinkChecks);
+        long[] shrinkStates = {0};
+        Shrinker.Shrunk shrunk = Shrinker.shrink(relevant, candidate -> {
+            if (shrinkStates[0] > SHRINK_STATE_FACTOR * stateLimit) {
+                return false; // budget spent: keep what is left
+            }
+            LinearizationSearch.Result r = search(candidate);
+            shrinkStates[0] += r.exploredStates();
+            return r.verdict() == Verdict.NOT_LINEARIZABLE;
+        }, shrinkChecks);
+        boolean complete = shrunk.complete() && shrinkStates[0] <= SHRINK_STATE_FACTOR * stateLimit;
         return new KeyVerdict(key, Verdict.NOT_LINEARIZABLE, relevant.size(), result.exploredStates(),
-                shrunk.operations(), shrunk.complete());
+                shrunk.operations(), complete);
     }
 
     /**

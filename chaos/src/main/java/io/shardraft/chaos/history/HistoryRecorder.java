@@ -83,10 +83,12 @@ public final class HistoryRecorder {
     }
 
     private synchronized Operation complete(Invocation invocation, Outcome outcome, String observed, Long version) {
-        if (pending.remove(invocation.id()) == null) {
+        if (!pending.containsKey(invocation.id())) {
             throw new IllegalStateException("op " + invocation.id() + " is not pending (completed twice?)");
         }
+        // Built (and validated) first: a rejected completion leaves the operation pending.
         Operation op = toOperation(invocation, clock.getAsLong(), outcome, observed, version);
+        pending.remove(invocation.id());
         completed.add(op);
         return op;
     }

@@ -55,6 +55,11 @@ class HistoryRecorderTest {
         assertThrows(IllegalArgumentException.class, () -> recorder.complete(r, Outcome.OK));
         recorder.completeRead(r, Optional.empty());
         assertThrows(IllegalStateException.class, () -> recorder.complete(r, Outcome.FAIL));
+
+        Invocation w = recorder.invokeWrite(1, "k", "a");
+        assertThrows(IllegalArgumentException.class, () -> recorder.complete(w, Outcome.CONFLICT));
+        recorder.complete(w, Outcome.UNKNOWN); // still pending after the rejected completion
+        assertEquals(Outcome.UNKNOWN, recorder.history().operations().get(1).outcome());
     }
 
     @Test
