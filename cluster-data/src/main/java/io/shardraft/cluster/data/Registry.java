@@ -106,6 +106,7 @@ public final class Registry implements AutoCloseable {
         routers.clear();
         NodeManager.getInstance().removeAddress(endpoint);
         rpcServer.shutdown();
+        awaitPortReleased();
         if (forwarder != null) {
             forwarder.close();
         }
@@ -117,6 +118,31 @@ public final class Registry implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         LOG.info("registry of node {} shut down", config.nodeId());
+    }
+
+    /**
+     * SOFABolt closes its listening channel asynchronously (its synchronous stop waits out a 2 s quiet
+     * period instead); shutdown returns once the Raft port can be bound again, so a Registry restarted in the
+     * same process (an embedding host reloading, or a test) does not fail with "address already in use".
+     */
+    private void awaitPortReleased() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+                probe.setReuseAddress(true);
+                probe.bind(new java.net.InetSocketAddress(config.bindHost(), config.raftPort()));
+                return;
+            } catch (IOException e) {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+        LOG.warn("Raft port {}:{} of node {} still in use 5 s after shutdown", config.bindHost(), config.raftPort(),
+                config.nodeId());
     }
 
     @Override
