@@ -194,7 +194,8 @@ class MultiProcessClusterTest {
     @Order(3)
     void everyCommandKeepsItsContract() throws Exception {
         String id = UUID.randomUUID().toString();
-        ok("put", INDEX, "--id", id, "--props", "{\"name\":\"kettle\",\"price\":25}", "--vector", "-1,0.5,-0.25,0.125"); // no random object is parallel (they have no negative component)
+        // no imported object is parallel to this vector (theirs have no negative component)
+        ok("put", INDEX, "--id", id, "--props", "{\"name\":\"kettle\",\"price\":25}", "--vector", "-1,0.5,-0.25,0.125");
         ok("merge", INDEX, "--id", id, "--props", "{\"price\":22}");
         JsonNode got = json("get", INDEX, id, "--consistency", "direct");
         assertEquals(22, got.get("properties").get("price").asInt());
