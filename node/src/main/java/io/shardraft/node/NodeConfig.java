@@ -3,6 +3,7 @@ package io.shardraft.node;
 import com.google.common.base.Preconditions;
 import com.google.common.collect.ImmutableMap;
 import io.shardraft.cluster.data.NodeAddress;
+import io.shardraft.cluster.data.PeerRoutes;
 import io.shardraft.cluster.data.RaftSettings;
 import io.shardraft.node.store.MapDbShardConfig;
 import java.nio.file.Path;
@@ -17,9 +18,10 @@ import java.util.Map;
  * @param bindHost  the interface the node's servers bind (default: its advertised host)
  * @param settings  Raft tuning
  * @param store     MapDB settings
+ * @param routes    peers this node dials at another address (a proxy per link for fault injection)
  */
 public record NodeConfig(String nodeId, Map<String, NodeAddress> peers, Path dataDir, String bindHost,
-        RaftSettings settings, MapDbShardConfig store) {
+        RaftSettings settings, MapDbShardConfig store, PeerRoutes routes) {
 
     public NodeConfig {
         Preconditions.checkArgument(nodeId != null && !nodeId.isBlank(), "node id must not be empty");
@@ -30,6 +32,12 @@ public record NodeConfig(String nodeId, Map<String, NodeAddress> peers, Path dat
         bindHost = bindHost == null || bindHost.isBlank() ? peers.get(nodeId).host() : bindHost;
         settings = settings == null ? RaftSettings.DEFAULTS : settings;
         store = store == null ? MapDbShardConfig.DEFAULT : store;
+        routes = routes == null ? PeerRoutes.NONE : routes;
+    }
+
+    public NodeConfig(String nodeId, Map<String, NodeAddress> peers, Path dataDir, String bindHost,
+            RaftSettings settings, MapDbShardConfig store) {
+        this(nodeId, peers, dataDir, bindHost, settings, store, PeerRoutes.NONE);
     }
 
     public NodeAddress self() {

@@ -1,6 +1,7 @@
 package io.shardraft.node;
 
 import io.shardraft.cluster.data.NodeAddress;
+import io.shardraft.cluster.data.PeerRoutes;
 import io.shardraft.cluster.data.RaftSettings;
 import java.io.IOException;
 import java.io.Reader;
@@ -25,6 +26,7 @@ public final class NodeConfigLoader {
     public static final String NODE_CLIENT_PORT = "node.client-port";
     public static final String NODE_RAFT_PORT = "node.raft-port";
     public static final String CLUSTER_PEERS = "cluster.peers";
+    public static final String CLUSTER_ROUTES = "cluster.routes";
     public static final String DATA_DIR = "data.dir";
     public static final String ELECTION_TIMEOUT_MS = "raft.election-timeout-ms";
     public static final String HEARTBEAT_MS = "raft.heartbeat-ms";
@@ -34,7 +36,7 @@ public final class NodeConfigLoader {
 
     /** Every key a node reads, in the order documented. */
     public static final List<String> KEYS = List.of(NODE_ID, NODE_HOST, NODE_BIND, NODE_CLIENT_PORT, NODE_RAFT_PORT,
-            CLUSTER_PEERS, DATA_DIR, ELECTION_TIMEOUT_MS, HEARTBEAT_MS, APPLY_TIMEOUT_MS, SNAPSHOT_INTERVAL_S,
+            CLUSTER_PEERS, CLUSTER_ROUTES, DATA_DIR, ELECTION_TIMEOUT_MS, HEARTBEAT_MS, APPLY_TIMEOUT_MS, SNAPSHOT_INTERVAL_S,
             SNAPSHOT_THRESHOLD);
 
     private NodeConfigLoader() {
@@ -113,11 +115,26 @@ public final class NodeConfigLoader {
         }
         RaftSettings settings = s.build();
         Path data = Path.of(required(v, DATA_DIR));
-        return new NodeConfig(id, peers, data, v.get(NODE_BIND), settings, null);
+        PeerRoutes routes = PeerRoutes.NONE;
+        if (v.containsKey(CLUSTER_ROUTES)) {
+            Map<String, NodeAddress> dial = parsePeers(v.get(CLUSTER_ROUTES), CLUSTER_ROUTES);
+            for (String peer : dial.keySet()) {
+                if (!peers.containsKey(peer) || peer.equals(id)) {
+                    throw new IllegalArgumentException(CLUSTER_ROUTES + " names '" + peer
+                            + "', which is not another node of " + CLUSTER_PEERS);
+                }
+            }
+            routes = new PeerRoutes(dial);
+        }
+        return new NodeConfig(id, peers, data, v.get(NODE_BIND), settings, null, routes);
     }
 
     /** Parses {@code id@host:raftPort:clientPort,...}. */
     public static Map<String, NodeAddress> parsePeers(String text) {
+        return parsePeers(text, CLUSTER_PEERS);
+    }
+
+    private static Map<String, NodeAddress> parsePeers(String text, String key) {
         Map<String, NodeAddress> peers = new LinkedHashMap<>();
         for (String entry : text.split(",")) {
             String e = entry.trim();
@@ -127,21 +144,21 @@ public final class NodeConfigLoader {
             int at = e.indexOf('@');
             String[] hp = at < 0 ? new String[0] : e.substring(at + 1).split(":");
             if (at <= 0 || hp.length != 3 || hp[0].isEmpty()) {
-                throw new IllegalArgumentException(CLUSTER_PEERS + " entry '" + e
+                throw new IllegalArgumentException(key + " entry '" + e
                         + "' is not of the form id@host:raftPort:clientPort");
             }
             String id = e.substring(0, at);
             try {
                 NodeAddress a = new NodeAddress(hp[0], Integer.parseInt(hp[1]), Integer.parseInt(hp[2]));
                 if (peers.put(id, a) != null) {
-                    throw new IllegalArgumentException(CLUSTER_PEERS + " lists node '" + id + "' twice");
+                    throw new IllegalArgumentException(key + " lists node '" + id + "' twice");
                 }
             } catch (NumberFormatException ex) {
-                throw new IllegalArgumentException(CLUSTER_PEERS + " entry '" + e + "' has a port that is not a number");
+                throw new IllegalArgumentException(key + " entry '" + e + "' has a port that is not a number");
             }
         }
         if (peers.isEmpty()) {
-            throw new IllegalArgumentException(CLUSTER_PEERS + " is empty");
+            throw new IllegalArgumentException(key + " is empty");
         }
         return peers;
     }

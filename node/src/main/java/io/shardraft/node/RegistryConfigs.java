@@ -17,6 +17,7 @@ final class RegistryConfigs {
                 .dataDir(config.dataDir())
                 .settings(config.settings())
                 .rpcClientMaker(clients)
+                .peerRoutes(config.routes())
                 .build();
     }
 }

@@ -50,7 +50,7 @@ public final class ShardraftNode implements AutoCloseable {
     private ShardraftNode(NodeConfig config) {
         this.config = config;
         List<String> nodes = List.copyOf(config.peers().keySet());
-        ShardReplicationClient client = new ShardReplicationClient(config.settings().maxMessageBytes());
+        ShardReplicationClient client = ShardReplicationClient.forRegistry(RegistryConfigs.of(config, null));
         this.registry = new Registry(RegistryConfigs.of(config, c -> client));
         registry.start();
         this.database = new HostDatabase(config.nodeId(), nodes, config.dataDir(), registry, config.store());

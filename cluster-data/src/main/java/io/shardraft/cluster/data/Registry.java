@@ -78,6 +78,12 @@ public final class Registry implements AutoCloseable {
         }
         this.rpcServer = server;
         NodeManager.getInstance().addAddress(endpoint);
+        config.peerRoutes().dial().forEach((peer, dial) -> {
+            NodeAddress own = config.addressResolver().resolve(peer).orElseThrow();
+            RaftEndpointRoutes.add(new Endpoint(own.host(), own.raftPort()), new Endpoint(dial.host(), dial.raftPort()));
+            LOG.info("node {} dials peer {} at {} (raft) and {} (gRPC)", config.nodeId(), peer, dial.raftEndpoint(),
+                    dial.grpcTarget());
+        });
         this.scheduler = Executors.newSingleThreadScheduledExecutor(new ThreadFactoryBuilder()
                 .setNameFormat("shardraft-retry-" + config.nodeId()).setDaemon(true).build());
         int readThreads = Math.max(2, Runtime.getRuntime().availableProcessors() * 2);
@@ -105,6 +111,10 @@ public final class Registry implements AutoCloseable {
         indices.clear();
         routers.clear();
         NodeManager.getInstance().removeAddress(endpoint);
+        config.peerRoutes().dial().forEach((peer, dial) -> {
+            NodeAddress own = config.addressResolver().resolve(peer).orElseThrow();
+            RaftEndpointRoutes.remove(new Endpoint(own.host(), own.raftPort()), new Endpoint(dial.host(), dial.raftPort()));
+        });
         rpcServer.shutdown();
         awaitPortReleased();
         if (forwarder != null) {

@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param settings        Raft tuning (defaults: {@link RaftSettings#DEFAULTS})
  * @param rpcClientMaker  makes the client used to forward to leaders; null: this node cannot forward
  * @param hostShardFactory opens host shards for stores created without an explicit shard; may be null
+ * @param peerRoutes      peers this node dials at another address (e.g. through a proxy); default none
  */
 public record RegistryConfig(
         String nodeId,
@@ -26,7 +27,8 @@ public record RegistryConfig(
         Path dataDir,
         RaftSettings settings,
         RpcClientMaker rpcClientMaker,
-        HostShardFactory hostShardFactory) {
+        HostShardFactory hostShardFactory,
+        PeerRoutes peerRoutes) {
 
     public RegistryConfig {
         Preconditions.checkArgument(nodeId != null && !nodeId.isEmpty(), "nodeId must not be empty");
@@ -41,6 +43,11 @@ public record RegistryConfig(
         bindHost = bindHost == null || bindHost.isEmpty() ? self.host() : bindHost;
         Preconditions.checkNotNull(dataDir, "dataDir");
         settings = settings == null ? RaftSettings.DEFAULTS : settings;
+        peerRoutes = peerRoutes == null ? PeerRoutes.NONE : peerRoutes;
+        for (String peer : peerRoutes.dial().keySet()) {
+            Preconditions.checkArgument(addressResolver.resolve(peer).isPresent(),
+                    "a route is given for node %s, which is not a peer", peer);
+        }
     }
 
     public NodeAddress self() {
@@ -68,6 +75,7 @@ public record RegistryConfig(
         private RaftSettings settings;
         private RpcClientMaker rpcClientMaker;
         private HostShardFactory hostShardFactory;
+        private PeerRoutes peerRoutes;
 
         public Builder nodeId(String v) { this.nodeId = v; return this; }
         public Builder addressResolver(AddressResolver v) { this.addressResolver = v; return this; }
@@ -77,10 +85,11 @@ public record RegistryConfig(
         public Builder settings(RaftSettings v) { this.settings = v; return this; }
         public Builder rpcClientMaker(RpcClientMaker v) { this.rpcClientMaker = v; return this; }
         public Builder hostShardFactory(HostShardFactory v) { this.hostShardFactory = v; return this; }
+        public Builder peerRoutes(PeerRoutes v) { this.peerRoutes = v; return this; }
 
         public RegistryConfig build() {
             return new RegistryConfig(nodeId, addressResolver, raftPort, bindHost, dataDir, settings,
-                    rpcClientMaker, hostShardFactory);
+                    rpcClientMaker, hostShardFactory, peerRoutes);
         }
     }
 }

@@ -31,23 +31,34 @@ import java.util.function.Function;
  */
 public final class ShardReplicationClient implements LeaderForwarder {
     private final int maxMessageBytes;
+    private final java.util.Map<String, NodeAddress> routes;
     private final ConcurrentHashMap<String, ManagedChannel> channels = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     public ShardReplicationClient(int maxMessageBytes) {
-        this.maxMessageBytes = maxMessageBytes;
+        this(maxMessageBytes, java.util.Map.of());
     }
 
-    /** The {@link io.shardraft.cluster.data.RpcClientMaker} for a Registry. */
+    /** @param routes a peer's own gRPC target ({@code host:port}) → where to connect instead */
+    public ShardReplicationClient(int maxMessageBytes, java.util.Map<String, NodeAddress> routes) {
+        this.maxMessageBytes = maxMessageBytes;
+        this.routes = java.util.Map.copyOf(routes);
+    }
+
+    /** The {@link io.shardraft.cluster.data.RpcClientMaker} for a Registry (its peer routes included). */
     public static ShardReplicationClient forRegistry(RegistryConfig config) {
-        return new ShardReplicationClient(config.settings().maxMessageBytes());
+        java.util.Map<String, NodeAddress> routes = new java.util.HashMap<>();
+        config.peerRoutes().dial().forEach((peer, dial) -> routes.put(
+                config.addressResolver().resolve(peer).orElseThrow().grpcTarget(), dial));
+        return new ShardReplicationClient(config.settings().maxMessageBytes(), routes);
     }
 
     /** The one channel to a peer's gRPC server, for this and any other service the node calls there. */
-    public ManagedChannel channel(NodeAddress target) {
+    public ManagedChannel channel(NodeAddress peer) {
         if (closed) {
             throw ReplicationException.unavailable("replication client is closed");
         }
+        NodeAddress target = routes.getOrDefault(peer.grpcTarget(), peer);
         return channels.computeIfAbsent(target.grpcTarget(), t -> NettyChannelBuilder
                 .forAddress(target.host(), target.grpcPort())
                 .usePlaintext()

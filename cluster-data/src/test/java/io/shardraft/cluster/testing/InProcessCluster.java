@@ -45,6 +45,7 @@ public final class InProcessCluster implements AutoCloseable {
     private final Map<String, ShardReplicationServer> services = new LinkedHashMap<>();
     private final Map<String, CallCounter> calls = new LinkedHashMap<>();
     private final Map<String, Integer> indexes = new LinkedHashMap<>();
+    private volatile io.shardraft.cluster.data.PeerRoutes routes = io.shardraft.cluster.data.PeerRoutes.NONE;
 
     public InProcessCluster(Path baseDir, int nodes, RaftSettings settings, HostShardFactory hostShards) {
         this.baseDir = baseDir;
@@ -78,6 +79,11 @@ public final class InProcessCluster implements AutoCloseable {
         return c;
     }
 
+    /** Routes every node's connections to the given peers (e.g. through proxies); applies to nodes started next. */
+    public void routeThrough(Map<String, NodeAddress> dial) {
+        this.routes = new io.shardraft.cluster.data.PeerRoutes(dial);
+    }
+
     public void startAll() {
         ids.forEach(this::start);
     }
@@ -94,6 +100,7 @@ public final class InProcessCluster implements AutoCloseable {
                 .settings(settings)
                 .rpcClientMaker(ShardReplicationClient::forRegistry)
                 .hostShardFactory(hostShards)
+                .peerRoutes(routesFor(id))
                 .build());
         registry.start();
         ShardReplicationServer service = new ShardReplicationServer(registry);
@@ -111,6 +118,12 @@ public final class InProcessCluster implements AutoCloseable {
         servers.put(id, server);
         services.put(id, service);
         indexes.forEach((index, shards) -> openIndex(id, index, shards));
+    }
+
+    private io.shardraft.cluster.data.PeerRoutes routesFor(String id) {
+        Map<String, NodeAddress> dial = new LinkedHashMap<>(routes.dial());
+        dial.remove(id);
+        return new io.shardraft.cluster.data.PeerRoutes(dial);
     }
 
     /** Stops a node as a crash-free shutdown would: gRPC server, then the registry (groups unloaded). */

@@ -1,0 +1,17 @@
+package io.shardraft.cluster.data;
+
+import com.alipay.sofa.jraft.rpc.RpcClient;
+import com.alipay.sofa.jraft.rpc.impl.BoltRaftRpcFactory;
+import com.alipay.sofa.jraft.util.SPI;
+
+/**
+ * JRaft's RPC factory (registered through JRaft's SPI with a higher priority than SOFABolt's): the same
+ * Bolt transport, with clients that dial a peer through its route when {@link PeerRoutes} names one.
+ */
+@SPI(priority = 100)
+public class RoutedRaftRpcFactory extends BoltRaftRpcFactory {
+    @Override
+    public RpcClient createRpcClient(ConfigHelper<RpcClient> helper) {
+        return new RoutedRpcClient(super.createRpcClient(helper));
+    }
+}

@@ -1,0 +1,94 @@
+package io.shardraft.cluster.data;
+
+import static io.shardraft.cluster.testing.InProcessCluster.shardName;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import eu.rekawek.toxiproxy.Proxy;
+import io.shardraft.api.v1.CommandResult;
+import io.shardraft.api.v1.ObjectData;
+import io.shardraft.cluster.error.ReplicationException;
+import io.shardraft.cluster.rpc.ShardReplicationClient;
+import io.shardraft.cluster.testing.InProcessCluster;
+import io.shardraft.cluster.testing.MemoryHostShard;
+import io.shardraft.cluster.testing.ToxiproxyServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Peer routes send every connection to a peer — JRaft's RPCs and ShardReplicationService — through the
+ * given address, here a real Toxiproxy proxy: disabling the proxy cuts the peer off, enabling it heals.
+ */
+class PeerRoutesTest {
+    @TempDir
+    Path dir;
+
+    static ObjectData object() {
+        return ObjectData.newBuilder().setId(UUID.randomUUID().toString()).setPropertiesJson("{}").build();
+    }
+
+    @Test
+    void trafficToARoutedPeerGoesThroughItsProxy() throws Exception {
+        try (ToxiproxyServer toxiproxy = ToxiproxyServer.start();
+                InProcessCluster cluster = new InProcessCluster(dir, 3, InProcessCluster.testSettings(),
+                        (i, s, d) -> new MemoryHostShard())) {
+            NodeAddress node3 = cluster.address("node3");
+            Proxy raft = toxiproxy.proxy("node3-raft", node3.raftEndpoint());
+            Proxy grpc = toxiproxy.proxy("node3-grpc", node3.grpcTarget());
+            cluster.routeThrough(Map.of("node3", new NodeAddress("127.0.0.1", ToxiproxyServer.port(raft),
+                    ToxiproxyServer.port(grpc))));
+            cluster.startAll();
+            cluster.createIndex("routed", 1);
+            String shard = shardName(0);
+            String leader = cluster.awaitLeader("routed", shard, Duration.ofSeconds(20));
+            if (leader.equals("node3")) {
+                cluster.stop("node3");
+                cluster.awaitLeader("routed", shard, Duration.ofSeconds(20));
+                cluster.start("node3");
+                leader = cluster.awaitLeader("routed", shard, Duration.ofSeconds(20));
+            }
+            Router router = cluster.registry(leader).router("routed");
+            CommandResult first = router.putObject(shard, object()).get(20, TimeUnit.SECONDS);
+            cluster.awaitApplied("routed", shard, first.getLogIndex(), Duration.ofSeconds(20));
+
+            // cut the only way to node3's Raft port: the quorum goes on, node3 stops receiving
+            raft.disable();
+            long node3Before = cluster.store("node3", "routed", shard).lastAppliedIndex();
+            long last = 0;
+            for (int i = 0; i < 5; i++) {
+                last = router.putObject(shard, object()).get(20, TimeUnit.SECONDS).getLogIndex();
+            }
+            Thread.sleep(500);
+            assertEquals(node3Before, cluster.store("node3", "routed", shard).lastAppliedIndex(),
+                    "node3 receives nothing while its proxy is down");
+            raft.enable();
+            cluster.awaitApplied("routed", shard, last, Duration.ofSeconds(20));
+
+            // node1's ShardReplicationService client reaches node3 through the gRPC proxy only
+            try (ShardReplicationClient client = ShardReplicationClient.forRegistry(cluster.registry("node1").config())) {
+                assertTrue(client.lastAppliedIndex(node3, "routed", shard, Duration.ofSeconds(5))
+                        .get(10, TimeUnit.SECONDS) >= last);
+                grpc.disable();
+                ExecutionException e = assertThrows(ExecutionException.class, () -> client.lastAppliedIndex(node3,
+                        "routed", shard, Duration.ofSeconds(2)).get(10, TimeUnit.SECONDS));
+                assertEquals(ReplicationException.Reason.UNAVAILABLE, ReplicationException.find(e).orElseThrow().reason());
+                grpc.enable();
+                InProcessCluster.awaitTrue(() -> {
+                    try {
+                        return client.lastAppliedIndex(node3, "routed", shard, Duration.ofSeconds(2))
+                                .get(10, TimeUnit.SECONDS) >= 0;
+                    } catch (Exception retry) {
+                        return false;
+                    }
+                }, Duration.ofSeconds(20), () -> "gRPC through the re-enabled proxy");
+            }
+        }
+    }
+}
