@@ -109,18 +109,40 @@ public final class HostDatabase implements AutoCloseable {
 
     private void openShard(IndexDefinition def, String shard, List<String> members) {
         Path dataPath = shardPath(def, shard);
+        Path hostDir = ReplicationAdapter.hostDir(dataPath);
+        String name = def.name() + "/" + shard;
         MapDbShard host;
         try {
-            host = MapDbShard.open(def.name() + "/" + shard, ReplicationAdapter.hostDir(dataPath), def.schema(),
-                    storeConfig);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open shard " + def.name() + "/" + shard + " at " + dataPath, e);
+            host = MapDbShard.open(name, hostDir, def.schema(), storeConfig);
+        } catch (IOException | RuntimeException e) {
+            if (!def.replicated() || members.size() < 2) {
+                // the only copy: refuse to start rather than serve nothing or something wrong
+                throw new UncheckedIOException("cannot open shard " + name + " at " + hostDir + ": " + e.getMessage(),
+                        e instanceof IOException io ? io : new IOException(e));
+            }
+            host = rebuild(name, hostDir, def, e);
         }
         try {
             adapter.onShardInitialised(def.raftName(), shard, members, dataPath, host);
         } catch (RuntimeException e) {
             host.close();
             throw e;
+        }
+    }
+
+    /**
+     * A replica whose file cannot be opened (torn, corrupted) is set aside, never served: the shard starts
+     * empty and its Raft group restores it from this node's snapshot and log, or from the leader.
+     */
+    private MapDbShard rebuild(String name, Path hostDir, IndexDefinition def, Exception cause) {
+        Path aside = hostDir.resolveSibling(hostDir.getFileName() + ".corrupt-" + System.currentTimeMillis());
+        LOG.error("shard {} on node {}: {} cannot be opened ({}); moved to {} and restoring the replica through Raft",
+                name, nodeId, hostDir, cause.getMessage(), aside);
+        try {
+            java.nio.file.Files.move(hostDir, aside);
+            return MapDbShard.open(name, hostDir, def.schema(), storeConfig);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot rebuild shard " + name + " at " + hostDir, e);
         }
     }
 
