@@ -28,10 +28,12 @@ import org.apache.logging.log4j.Logger;
 /**
  * Routes one index's writes and reads to its shards. A write is applied locally when this replica
  * leads the shard, and otherwise forwarded to the leader's ShardReplicationService with a deadline.
- * NOT_LEADER and UNAVAILABLE are retried (with the leader hint, then with backoff) until the retry
- * budget is spent, so a leader change during the call is survived; every other error is final.
- * Conditional writes are not retried once they may have been proposed, since a second application
- * would report a conflict with the first.
+ * A write is retried (with the leader hint, then with backoff, until the retry budget is spent) only when
+ * it certainly had no effect: NOT_LEADER before proposing, a group that was not running, a leader that
+ * could not be connected to — so a leader change during the call is survived. A write whose outcome is
+ * unknown (leadership moved after it was proposed, the connection broke after sending, a deadline) fails
+ * with UNAVAILABLE or DEADLINE_EXCEEDED and is never sent twice. Reads retry every NOT_LEADER and
+ * UNAVAILABLE.
  */
 public final class Router {
     private static final Logger LOG = LogManager.getLogger("router");
@@ -91,9 +93,9 @@ public final class Router {
         Command cmd = command.getRequestId().isEmpty()
                 ? command.toBuilder().setRequestId(UUID.randomUUID().toString()).build()
                 : command;
-        boolean retryAmbiguous = !Commands.isConditional(cmd);
-        return withRetry(hint -> applyOnce(shard, cmd, hint), retryAmbiguous,
-                "write to " + raft.index() + "/" + shard);
+        // A write is sent again only when it certainly had no effect: one retried after an ambiguous failure
+        // could be applied twice, the second time after a later write (the chaos checker caught exactly that).
+        return withRetry(hint -> applyOnce(shard, cmd, hint), false, "write to " + raft.index() + "/" + shard);
     }
 
     private CompletableFuture<CommandResult> applyOnce(String shard, Command cmd, Optional<String> hint) {
@@ -200,8 +202,7 @@ public final class Router {
             ReplicationException re = ReplicationException.find(error).orElseGet(() ->
                     new ReplicationException(Reason.INTERNAL, what + " failed: " + error, null, error));
             long remainingNanos = deadline - System.nanoTime();
-            boolean retry = re.reason().retryable() && remainingNanos > 0
-                    && (retryAmbiguous || re.reason() == Reason.NOT_LEADER);
+            boolean retry = re.reason().retryable() && remainingNanos > 0 && (retryAmbiguous || re.notApplied());
             if (!retry) {
                 out.completeExceptionally(n == 0 || !re.reason().retryable() ? re : new ReplicationException(re.reason(),
                         what + " gave up after " + (n + 1) + " attempts in " + settings.retryBudget().toMillis()

@@ -193,7 +193,8 @@ public final class ShardStore implements AutoCloseable {
     private Node running() {
         Node n = node;
         if (n == null || stopped) {
-            throw ReplicationException.unavailable(description + " is not running on node " + config.nodeId());
+            throw ReplicationException.unavailableNotApplied(description + " is not running on node "
+                    + config.nodeId());
         }
         return n;
     }

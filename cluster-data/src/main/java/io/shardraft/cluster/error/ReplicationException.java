@@ -39,15 +39,40 @@ public final class ReplicationException extends RuntimeException {
 
     private final Reason reason;
     private final String leaderHint;
+    private final boolean notApplied;
 
     public ReplicationException(Reason reason, String message) {
         this(reason, message, null, null);
     }
 
     public ReplicationException(Reason reason, String message, String leaderHint, Throwable cause) {
+        this(reason, message, leaderHint, cause, reason == Reason.NOT_LEADER || reason == Reason.NOT_FOUND
+                || reason == Reason.INVALID_ARGUMENT || reason == Reason.RESOURCE_EXHAUSTED);
+    }
+
+    /**
+     * @param notApplied true when the request certainly had no effect (it was refused before being
+     *                   proposed or never reached a server); only such a write may be sent again
+     */
+    public ReplicationException(Reason reason, String message, String leaderHint, Throwable cause, boolean notApplied) {
         super(message, cause);
         this.reason = reason;
         this.leaderHint = leaderHint == null || leaderHint.isEmpty() ? null : leaderHint;
+        this.notApplied = notApplied;
+    }
+
+    /** UNAVAILABLE for a request that was refused before anything was proposed (safe to send again). */
+    public static ReplicationException unavailableNotApplied(String message) {
+        return new ReplicationException(Reason.UNAVAILABLE, message, null, null, true);
+    }
+
+    /**
+     * Whether the request certainly had no effect. A write that failed otherwise (e.g. leadership moved
+     * after it was proposed, or the connection broke after it was sent) may still be committed, and
+     * sending it again could apply it twice, possibly after a later write.
+     */
+    public boolean notApplied() {
+        return notApplied;
     }
 
     public static ReplicationException notFound(String message) {

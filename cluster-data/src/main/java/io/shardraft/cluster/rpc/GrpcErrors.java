@@ -17,6 +17,9 @@ public final class GrpcErrors {
             Metadata.Key.of("shardraft-error", Metadata.ASCII_STRING_MARSHALLER);
     public static final Metadata.Key<String> LEADER_KEY =
             Metadata.Key.of("shardraft-leader", Metadata.ASCII_STRING_MARSHALLER);
+    /** Present ("true") when the server refused the request before proposing anything. */
+    public static final Metadata.Key<String> NOT_APPLIED_KEY =
+            Metadata.Key.of("shardraft-not-applied", Metadata.ASCII_STRING_MARSHALLER);
 
     private GrpcErrors() {
     }
@@ -45,6 +48,9 @@ public final class GrpcErrors {
         Metadata md = new Metadata();
         md.put(ERROR_KEY, re.reason().name());
         re.leaderHint().ifPresent(l -> md.put(LEADER_KEY, l));
+        if (re.notApplied()) {
+            md.put(NOT_APPLIED_KEY, "true");
+        }
         return Status.fromCode(code(re.reason())).withDescription(re.getMessage()).asRuntimeException(md);
     }
 
@@ -60,7 +66,20 @@ public final class GrpcErrors {
         if (reasonName == null) {
             message = "call to " + target + " failed: " + message;
         }
-        return new ReplicationException(reason, message, leader, t);
+        boolean notApplied = md != null && "true".equals(md.get(NOT_APPLIED_KEY))
+                || reason == Reason.NOT_LEADER || reason == Reason.NOT_FOUND || reason == Reason.INVALID_ARGUMENT
+                || neverConnected(t);
+        return new ReplicationException(reason, message, leader, t, notApplied);
+    }
+
+    /** The call failed to connect at all (refused), so the request never left this node. */
+    private static boolean neverConnected(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.net.ConnectException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Reason parse(String name) {

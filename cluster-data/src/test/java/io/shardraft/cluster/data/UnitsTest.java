@@ -79,6 +79,13 @@ class UnitsTest {
         assertEquals(Reason.NOT_LEADER, store.statusToException(new Status(RaftError.EPERM, "x"), false).reason());
         assertEquals(Reason.UNAVAILABLE, store.statusToException(new Status(RaftError.ENODESHUTDOWN, "x"), true).reason());
         assertEquals(Reason.UNAVAILABLE, store.statusToException(new Status(RaftError.ETIMEDOUT, "x"), false).reason());
+        assertTrue(!store.statusToException(new Status(RaftError.EPERM, "stepped down"), true).notApplied(),
+                "leadership lost after proposing: the write may still commit, it must not be sent again");
+        assertTrue(!store.statusToException(new Status(RaftError.ENODESHUTDOWN, "x"), true).notApplied());
+        assertTrue(store.apply(io.shardraft.api.v1.Command.newBuilder().setDelete(
+                io.shardraft.api.v1.DeleteObject.newBuilder().setId("x")).build()).handle((v, err) ->
+                ReplicationException.find(err).orElseThrow().notApplied()).join(),
+                "a store that is not running refused before proposing");
         ReplicationException e = store.statusToException(new Status(RaftError.EBUSY, "busy"), true);
         assertTrue(e.getMessage().contains("idx") && e.getMessage().contains("s0"), e.getMessage());
     }

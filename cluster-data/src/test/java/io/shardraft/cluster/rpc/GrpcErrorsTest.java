@@ -36,4 +36,21 @@ class GrpcErrorsTest {
                 new ReplicationException(Reason.RESOURCE_EXHAUSTED, "full")).getStatus().getCode());
         assertEquals(Status.Code.INTERNAL, GrpcErrors.toStatus(new IllegalStateException("bug")).getStatus().getCode());
     }
+
+    @Test
+    void whetherAWriteCertainlyHadNoEffectSurvivesTheWire() {
+        ReplicationException refused = ReplicationException.unavailableNotApplied("group not running");
+        assertTrue(GrpcErrors.fromStatus(GrpcErrors.toStatus(refused), "t").notApplied());
+        ReplicationException ambiguous = ReplicationException.unavailable("leadership changed while proposing");
+        assertTrue(!GrpcErrors.fromStatus(GrpcErrors.toStatus(ambiguous), "t").notApplied(),
+                "an ambiguous failure must not look safe to send again");
+        assertTrue(GrpcErrors.fromStatus(GrpcErrors.toStatus(
+                ReplicationException.notLeader("x", java.util.Optional.empty())), "t").notApplied());
+        // transport: a refused connection never sent anything; a broken one may have
+        assertTrue(GrpcErrors.fromStatus(Status.UNAVAILABLE.withCause(new java.net.ConnectException("refused"))
+                .asRuntimeException(), "t").notApplied());
+        assertTrue(!GrpcErrors.fromStatus(Status.UNAVAILABLE.withDescription("Network closed for unknown reason")
+                .asRuntimeException(), "t").notApplied());
+        assertTrue(!GrpcErrors.fromStatus(Status.DEADLINE_EXCEEDED.asRuntimeException(), "t").notApplied());
+    }
 }
