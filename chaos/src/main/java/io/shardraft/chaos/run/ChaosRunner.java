@@ -132,7 +132,9 @@ public final class ChaosRunner {
                     load.stop();
                     load.join();
                 }
+                log.info("workload done; reading final values");
                 Map<String, String> finals = finalValues(cluster, keys, Duration.ofSeconds(30));
+                log.info("comparing replica checksums");
                 Map<String, Map<String, String>> checksums = checksums(cluster, INDEX, Duration.ofSeconds(30));
                 problems.addAll(scenario.fault().verify(context));
                 History history = recorder.history();
@@ -165,6 +167,7 @@ public final class ChaosRunner {
         if (report != null) {
             details.append(report.render());
         }
+        details.append(timeline(history));
         problems.forEach(p -> details.append("problem: ").append(p).append('\n'));
         if (error != null) {
             details.append("error: ").append(error);
@@ -187,6 +190,25 @@ public final class ChaosRunner {
         return new ScenarioResult(scenario.name(), history.size(), ok, failed, conflicts, unknown, anomalies,
                 undecided, recovery, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), historyFile,
                 details.toString());
+    }
+
+    /** Per second since the first invoke: completed operations as ok/failed+conflict/unknown. */
+    static String timeline(History history) {
+        if (history.size() == 0) {
+            return "timeline: no operations\n";
+        }
+        long origin = history.originNanos();
+        Map<Long, int[]> perSecond = new java.util.TreeMap<>();
+        for (Operation op : history.operations()) {
+            long second = TimeUnit.NANOSECONDS.toSeconds((op.outcome() == Outcome.UNKNOWN ? op.invokeNanos()
+                    : op.completeNanos()) - origin);
+            int[] counts = perSecond.computeIfAbsent(second, k -> new int[3]);
+            counts[op.outcome() == Outcome.OK ? 0 : op.outcome() == Outcome.UNKNOWN ? 2 : 1]++;
+        }
+        StringBuilder out = new StringBuilder("timeline (second: ok/refused/unknown):");
+        perSecond.forEach((s, c) -> out.append(' ').append(s).append(':').append(c[0]).append('/').append(c[1])
+                .append('/').append(c[2]));
+        return out.append('\n').toString();
     }
 
     private static void heal(ChaosCluster cluster, ChaosLog log) {

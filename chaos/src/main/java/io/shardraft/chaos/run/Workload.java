@@ -114,6 +114,7 @@ public final class Workload {
 
     private void runClient(int process, Random random, long end) {
         Map<String, Seen> seen = new HashMap<>();
+        Map<String, Long> avoidUntil = new HashMap<>();
         int seq = 0;
         while (!stop.get() && System.nanoTime() < end && !Thread.currentThread().isInterrupted()) {
             List<String> live = cluster.runningNodes();
@@ -121,7 +122,11 @@ public final class Workload {
                 Sleep.millis(50);
                 continue;
             }
-            String node = live.get(random.nextInt(live.size()));
+            // like a client with a list of endpoints: a node that just timed out is avoided for a while
+            long now = System.nanoTime();
+            List<String> preferred = live.stream().filter(n -> avoidUntil.getOrDefault(n, 0L) < now).toList();
+            List<String> candidates = preferred.isEmpty() ? live : preferred;
+            String node = candidates.get(random.nextInt(candidates.size()));
             String key = keys.get(random.nextInt(keys.size()));
             double dice = random.nextDouble();
             Outcome outcome;
@@ -141,6 +146,10 @@ public final class Workload {
             } catch (IllegalStateException full) {
                 return; // the recorder filled up between the check and the invoke
             }
+            if (outcome == Outcome.UNKNOWN || READ_TIMED_OUT.get()) {
+                avoidUntil.put(node, System.nanoTime() + TimeUnit.SECONDS.toNanos(2));
+            }
+            READ_TIMED_OUT.set(false);
             if (outcome == Outcome.UNKNOWN) {
                 Sleep.millis(200 + random.nextInt(200)); // keep indeterminate operations per key few
             } else if (outcome == Outcome.FAIL) {
@@ -150,6 +159,9 @@ public final class Workload {
             }
         }
     }
+
+    /** Set by a read that failed on its deadline or an unavailable node (a read's outcome is FAIL then). */
+    private static final ThreadLocal<Boolean> READ_TIMED_OUT = ThreadLocal.withInitial(() -> false);
 
     private ObjectServiceGrpc.ObjectServiceBlockingStub stub(String node) {
         return ObjectServiceGrpc.newBlockingStub(cluster.channel(node))
@@ -162,6 +174,11 @@ public final class Workload {
         try {
             response = stub(node).get(GetRequest.newBuilder().setIndex(index).setId(key)
                     .setConsistency(Consistency.STRONG).build());
+        } catch (StatusRuntimeException e) {
+            recorder.complete(inv, Outcome.FAIL);
+            READ_TIMED_OUT.set(e.getStatus().getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED
+                    || e.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE);
+            return Outcome.FAIL;
         } catch (RuntimeException e) {
             recorder.complete(inv, Outcome.FAIL);
             return Outcome.FAIL;
