@@ -95,6 +95,7 @@ public final class ChaosRunner {
         Path dir = outDir.resolve(scenario.name());
         HistoryRecorder recorder = new HistoryRecorder(historyCapacity);
         long recovery = -1;
+        List<String> trace = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         CheckReport report = null;
         String error = null;
@@ -131,6 +132,7 @@ public final class ChaosRunner {
                     load.join();
                     load.stop();
                     load.join();
+                    trace.addAll(load.trace());
                 }
                 log.info("workload done; reading final values");
                 Map<String, String> finals = finalValues(cluster, keys, Duration.ofSeconds(30));
@@ -143,9 +145,9 @@ public final class ChaosRunner {
                 log.info(report.passed() ? "check passed" : "check: " + report.anomalies() + " anomalies");
             }
         } catch (Exception | AssertionError e) {
-            StringWriter trace = new StringWriter();
-            e.printStackTrace(new PrintWriter(trace));
-            error = trace.toString();
+            StringWriter stack = new StringWriter();
+            e.printStackTrace(new PrintWriter(stack));
+            error = stack.toString();
             log.info("ERROR: " + e);
         }
         History history = recorder.history();
@@ -181,8 +183,11 @@ public final class ChaosRunner {
             if (!passed) {
                 historyFile = outDir.resolve(scenario.name() + ".history.jsonl");
                 history.writeJsonl(historyFile);
+                Files.write(outDir.resolve(scenario.name() + ".trace.txt"), trace, StandardCharsets.UTF_8);
             } else {
                 deleteRecursively(dir); // node data and logs of a passed scenario are not kept
+                Files.deleteIfExists(outDir.resolve(scenario.name() + ".history.jsonl"));
+                Files.deleteIfExists(outDir.resolve(scenario.name() + ".trace.txt"));
             }
         } catch (IOException e) {
             details.append("cannot write results: ").append(e);

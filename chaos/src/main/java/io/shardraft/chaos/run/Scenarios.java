@@ -11,7 +11,7 @@ public final class Scenarios {
 
     public static List<Scenario> all() {
         return List.of(leaderIsolation(), killLeader(), minorityPartition(), latency(), flipFlop(), bandwidth(),
-                timeoutLink(), resetPeer(), slowClose(), killFollower(), rollingRestart());
+                timeoutLink(), resetPeer(), slowClose(), killFollower(), rollingRestart(), indexLifecycleUnderPartition());
     }
 
     public static Scenario byName(String name) {
@@ -135,6 +135,13 @@ public final class Scenarios {
                 Sleep.millis(Math.min(1_000, window.toMillis() / 6));
             }
         });
+    }
+
+    /** Index create, write and drop through the majority while one node is partitioned away. */
+    public static Scenario indexLifecycleUnderPartition() {
+        return new Scenario("index-create-drop-partitioned",
+                "create, write and drop indexes while one node is partitioned; one index kept",
+                new IndexLifecycleFault());
     }
 
     static Duration seconds(long s) {

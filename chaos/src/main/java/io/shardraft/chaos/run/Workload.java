@@ -58,6 +58,7 @@ public final class Workload {
     private final Config config;
     private final AtomicBoolean stop = new AtomicBoolean();
     private final List<Thread> threads = new ArrayList<>();
+    private final java.util.Queue<String> trace = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     public Workload(ChaosCluster cluster, String index, List<String> keys, HistoryRecorder recorder, Config config) {
         this.cluster = cluster;
@@ -95,6 +96,14 @@ public final class Workload {
             threads.add(t);
             t.start();
         }
+    }
+
+    /**
+     * One line per completed operation that the history does not hold: the operation id, the node it was sent to,
+     * and the object version a read returned or a write was given (or the error). Kept beside a failed history.
+     */
+    public List<String> trace() {
+        return List.copyOf(trace);
     }
 
     public void stop() {
@@ -175,6 +184,7 @@ public final class Workload {
             response = stub(node).get(GetRequest.newBuilder().setIndex(index).setId(key)
                     .setConsistency(Consistency.STRONG).build());
         } catch (StatusRuntimeException e) {
+            trace.add(inv.id() + " " + node + " read error " + e.getStatus().getCode());
             recorder.complete(inv, Outcome.FAIL);
             READ_TIMED_OUT.set(e.getStatus().getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED
                     || e.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE);
@@ -183,6 +193,9 @@ public final class Workload {
             recorder.complete(inv, Outcome.FAIL);
             return Outcome.FAIL;
         }
+        trace.add(inv.id() + " " + node + " read " + (response.getFound() ? "version "
+                + response.getObject().getVersion() + " value " + valueOf(response.getObject().getPropertiesJson())
+                : "absent"));
         if (!response.getFound()) {
             recorder.completeRead(inv, Optional.empty());
             seen.remove(key);
@@ -216,6 +229,8 @@ public final class Workload {
         try {
             result = stub(node).put(request.build()).getResult();
         } catch (StatusRuntimeException e) {
+            trace.add(inv.id() + " " + node + " " + inv.kind() + " error " + e.getStatus().getCode() + " "
+                    + e.getStatus().getDescription());
             Outcome outcome = Outcomes.ofWriteError(e.getStatus().getCode());
             recorder.complete(inv, outcome);
             seen.remove(key);
@@ -225,6 +240,8 @@ public final class Workload {
             seen.remove(key);
             return Outcome.UNKNOWN;
         }
+        trace.add(inv.id() + " " + node + " " + inv.kind() + " " + result.getStatus() + " version "
+                + result.getVersion());
         Outcome outcome = Outcomes.ofItemStatus(result.getStatus());
         if (outcome == Outcome.OK) {
             recorder.completeWrite(inv, result.getVersion());

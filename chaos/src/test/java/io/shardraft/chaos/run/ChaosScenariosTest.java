@@ -63,4 +63,52 @@ class ChaosScenariosTest {
     void latencyWithJitter() {
         assertScenario(Scenarios.latency());
     }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void flipFlop() {
+        assertScenario(Scenarios.flipFlop());
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void bandwidthLimit() {
+        assertScenario(Scenarios.bandwidth());
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void timeoutOnOneLink() {
+        assertScenario(Scenarios.timeoutLink());
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void resetPeer() {
+        assertScenario(Scenarios.resetPeer());
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void slowClose() {
+        assertScenario(Scenarios.slowClose());
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void killFollower() {
+        assertScenario(Scenarios.killFollower());
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void rollingRestart() {
+        assertScenario(Scenarios.rollingRestart());
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void indexCreateDropWhilePartitioned() {
+        assertScenario(Scenarios.indexLifecycleUnderPartition());
+    }
 }
