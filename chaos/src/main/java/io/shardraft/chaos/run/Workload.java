@@ -156,7 +156,7 @@ public final class Workload {
                 return; // the recorder filled up between the check and the invoke
             }
             if (outcome == Outcome.UNKNOWN || READ_TIMED_OUT.get()) {
-                avoidUntil.put(node, System.nanoTime() + TimeUnit.SECONDS.toNanos(2));
+                avoidUntil.put(node, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
             }
             READ_TIMED_OUT.set(false);
             if (outcome == Outcome.UNKNOWN) {
