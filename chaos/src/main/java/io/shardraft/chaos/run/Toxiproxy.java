@@ -1,0 +1,101 @@
+package io.shardraft.chaos.run;
+
+import eu.rekawek.toxiproxy.Proxy;
+import eu.rekawek.toxiproxy.ToxiproxyClient;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A toxiproxy-server process on a free 127.0.0.1 port (binary from PATH or $GOPATH/bin, installed by
+ * {@code scripts/ensure-toxiproxy}); its proxies listen on 127.0.0.1 too. Stopped by {@link #close()}.
+ */
+final class Toxiproxy implements AutoCloseable {
+    private final Process process;
+    private final ToxiproxyClient client;
+
+    private Toxiproxy(Process process, int port) {
+        this.process = process;
+        this.client = new ToxiproxyClient("127.0.0.1", port);
+    }
+
+    static Toxiproxy start() {
+        Path binary = locate();
+        int port = FreePorts.allocate();
+        Process p;
+        try {
+            p = new ProcessBuilder(binary.toString(), "-host", "127.0.0.1", "-port", String.valueOf(port))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + binary, e);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                return new Toxiproxy(p, port);
+            } catch (IOException notYet) {
+                if (!p.isAlive()) {
+                    break;
+                }
+                Sleep.millis(20);
+            }
+        }
+        p.destroyForcibly();
+        throw new IllegalStateException("toxiproxy-server did not come up on 127.0.0.1:" + port);
+    }
+
+    static Path locate() {
+        List<Path> candidates = new ArrayList<>();
+        String path = System.getenv("PATH");
+        if (path != null) {
+            for (String dir : path.split(File.pathSeparator)) {
+                candidates.add(Path.of(dir, "toxiproxy-server"));
+            }
+        }
+        String gopath = System.getenv("GOPATH");
+        candidates.add(Path.of(gopath != null ? gopath : System.getProperty("user.home") + "/go", "bin",
+                "toxiproxy-server"));
+        for (Path c : candidates) {
+            if (Files.isExecutable(c)) {
+                return c;
+            }
+        }
+        throw new IllegalStateException("toxiproxy-server not found on PATH or in $GOPATH/bin; install it with "
+                + "scripts/ensure-toxiproxy");
+    }
+
+    /** A proxy on a free 127.0.0.1 port to {@code upstream} ({@code host:port}). */
+    Proxy proxy(String name, String upstream) {
+        int listen = FreePorts.allocate();
+        try {
+            return client.createProxy(name, "127.0.0.1:" + listen, upstream);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create proxy " + name, e);
+        }
+    }
+
+    static int port(Proxy proxy) {
+        String listen = proxy.getListen();
+        return Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1));
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}
