@@ -1,5 +1,7 @@
 package io.shardraft.chaos.run;
 
+import io.shardraft.testkit.ToxiproxyServer;
+import io.shardraft.testkit.FreePorts;
 import eu.rekawek.toxiproxy.Proxy;
 import eu.rekawek.toxiproxy.model.Toxic;
 import eu.rekawek.toxiproxy.model.ToxicDirection;
@@ -68,7 +70,7 @@ public final class ChaosCluster implements AutoCloseable {
     private final Map<Link, List<Proxy>> proxies = new LinkedHashMap<>();
     private final Map<String, Process> processes = new HashMap<>();
     private final Map<String, ManagedChannel> channels = new HashMap<>();
-    private final Toxiproxy toxiproxy;
+    private final ToxiproxyServer toxiproxy;
     private final String classPath;
     private final Thread shutdownHook;
     private int toxicCounter;
@@ -83,7 +85,7 @@ public final class ChaosCluster implements AutoCloseable {
             raftPorts.put(id, FreePorts.allocate());
             clientPorts.put(id, FreePorts.allocate());
         }
-        this.toxiproxy = Toxiproxy.start();
+        this.toxiproxy = ToxiproxyServer.start();
         this.shutdownHook = new Thread(this::killAllQuietly, "chaos-cluster-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -157,7 +159,7 @@ public final class ChaosCluster implements AutoCloseable {
         for (String id : ids) {
             String routes = ids.stream().filter(to -> !to.equals(id)).map(to -> {
                 List<Proxy> p = proxies.get(new Link(id, to));
-                return to + "@127.0.0.1:" + Toxiproxy.port(p.get(0)) + ":" + Toxiproxy.port(p.get(1));
+                return to + "@127.0.0.1:" + ToxiproxyServer.port(p.get(0)) + ":" + ToxiproxyServer.port(p.get(1));
             }).collect(Collectors.joining(","));
             Map<String, String> config = new LinkedHashMap<>();
             config.put("node.id", id);

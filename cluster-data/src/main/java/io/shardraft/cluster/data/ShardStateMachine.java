@@ -37,16 +37,14 @@ final class ShardStateMachine extends StateMachineAdapter {
 
     private final String group;
     private final HostShard shard;
-    private final ShardStore store;
     private final AtomicLong lastApplied = new AtomicLong();
     private final AppliedIndexWaiters waiters = new AppliedIndexWaiters();
     private volatile long term = -1;
     private volatile RaftException error;
 
-    ShardStateMachine(String group, HostShard shard, ShardStore store) {
+    ShardStateMachine(String group, HostShard shard) {
         this.group = group;
         this.shard = shard;
-        this.store = store;
         long persisted = shard.lastAppliedIndex();
         lastApplied.set(persisted);
         waiters.advance(persisted);
@@ -185,25 +183,17 @@ final class ShardStateMachine extends StateMachineAdapter {
     public void onLeaderStart(long term) {
         this.term = term;
         LOG.info("[{}] became leader at term {}", group, term);
-        store.onRoleChange();
     }
 
     @Override
     public void onLeaderStop(Status status) {
         LOG.info("[{}] stepped down: {}", group, status);
-        store.onRoleChange();
     }
 
     @Override
     public void onStartFollowing(LeaderChangeContext ctx) {
         this.term = ctx.getTerm();
         LOG.debug("[{}] following {} at term {}", group, ctx.getLeaderId(), ctx.getTerm());
-        store.onRoleChange();
-    }
-
-    @Override
-    public void onStopFollowing(LeaderChangeContext ctx) {
-        store.onRoleChange();
     }
 
     @Override

@@ -91,7 +91,7 @@ public final class ShardStore implements AutoCloseable {
             throw new UncheckedIOException("cannot create Raft directories of " + description + " under "
                     + config.raftDir(), e);
         }
-        ShardStateMachine machine = new ShardStateMachine(config.groupId(), shard, this);
+        ShardStateMachine machine = new ShardStateMachine(config.groupId(), shard);
         NodeOptions opts = nodeOptions(machine);
         PeerId self = peerOf(config.nodeId());
         try {
@@ -366,10 +366,6 @@ public final class ShardStore implements AutoCloseable {
         return new ShardStats(config.index(), config.shard(), config.nodeId(), ShardRole.of(n.getNodeState()),
                 leaderId(), m == null ? -1 : m.term(), n.getLastCommittedIndex(), lastAppliedIndex(),
                 n.getLastLogIndex());
-    }
-
-    void onRoleChange() {
-        // hook for metrics and leadership listeners; role is read from the node on demand
     }
 
     /** Maps a JRaft failure status to the error callers see. */

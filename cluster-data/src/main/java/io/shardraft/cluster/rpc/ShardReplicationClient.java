@@ -6,8 +6,6 @@ import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.MoreExecutors;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.shardraft.api.v1.ApplyBatchRequest;
-import io.shardraft.api.v1.ApplyBatchResponse;
 import io.shardraft.api.v1.ApplyRequest;
 import io.shardraft.api.v1.Command;
 import io.shardraft.api.v1.CommandResult;
@@ -19,7 +17,6 @@ import io.shardraft.cluster.data.NodeAddress;
 import io.shardraft.cluster.data.RegistryConfig;
 import io.shardraft.cluster.error.ReplicationException;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -77,22 +74,6 @@ public final class ShardReplicationClient implements LeaderForwarder {
             Duration timeout) {
         return call(leader, timeout, s -> s.apply(ApplyRequest.newBuilder()
                 .setIndex(index).setShard(shard).setCommand(command.toByteString()).build()))
-                .thenApply(r -> r.getResult());
-    }
-
-    /** Proposes several commands to one shard's leader in one call; an outcome per command. */
-    public CompletableFuture<ApplyBatchResponse> applyBatch(NodeAddress leader, String index, String shard,
-            List<Command> commands, Duration timeout) {
-        ApplyBatchRequest.Builder b = ApplyBatchRequest.newBuilder().setIndex(index).setShard(shard);
-        commands.forEach(c -> b.addCommands(c.toByteString()));
-        return call(leader, timeout, s -> s.applyBatch(b.build()));
-    }
-
-    /** Sends raw command bytes (used to check the server's validation of what peers send). */
-    public CompletableFuture<CommandResult> applyRaw(NodeAddress target, String index, String shard,
-            com.google.protobuf.ByteString command, Duration timeout) {
-        return call(target, timeout, s -> s.apply(ApplyRequest.newBuilder()
-                .setIndex(index).setShard(shard).setCommand(command).build()))
                 .thenApply(r -> r.getResult());
     }
 

@@ -12,7 +12,7 @@ import io.shardraft.cluster.error.ReplicationException;
 import io.shardraft.cluster.rpc.ShardReplicationClient;
 import io.shardraft.cluster.testing.InProcessCluster;
 import io.shardraft.cluster.testing.MemoryHostShard;
-import io.shardraft.cluster.testing.ToxiproxyServer;
+import io.shardraft.testkit.ToxiproxyServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

@@ -13,6 +13,7 @@ import io.shardraft.cluster.data.StaticAddressResolver;
 import io.shardraft.cluster.rpc.ShardReplicationClient;
 import io.shardraft.cluster.rpc.ShardReplicationServer;
 import io.shardraft.cluster.spi.HostShardFactory;
+import io.shardraft.testkit.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;

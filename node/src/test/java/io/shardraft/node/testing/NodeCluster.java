@@ -3,7 +3,7 @@ package io.shardraft.node.testing;
 import io.shardraft.cluster.data.NodeAddress;
 import io.shardraft.cluster.data.RaftSettings;
 import io.shardraft.cluster.data.ShardStore;
-import io.shardraft.cluster.testing.FreePorts;
+import io.shardraft.testkit.FreePorts;
 import io.shardraft.cluster.testing.InProcessCluster;
 import io.shardraft.node.NodeConfig;
 import io.shardraft.node.ShardraftNode;

@@ -1,4 +1,4 @@
-package io.shardraft.cluster.testing;
+package io.shardraft.testkit;
 
 import eu.rekawek.toxiproxy.Proxy;
 import eu.rekawek.toxiproxy.ToxiproxyClient;
@@ -28,7 +28,7 @@ public final class ToxiproxyServer implements AutoCloseable {
     /** Starts the server; fails with how to install it when the binary cannot be found. */
     public static ToxiproxyServer start() {
         Path binary = locate();
-        int port = FreePorts.allocate(1)[0];
+        int port = FreePorts.allocate();
         Process p;
         try {
             p = new ProcessBuilder(binary.toString(), "-host", "127.0.0.1", "-port", String.valueOf(port))
@@ -51,7 +51,7 @@ public final class ToxiproxyServer implements AutoCloseable {
         throw new IllegalStateException("toxiproxy-server did not come up on 127.0.0.1:" + port);
     }
 
-    static Path locate() {
+    public static Path locate() {
         List<Path> candidates = new ArrayList<>();
         String path = System.getenv("PATH");
         if (path != null) {
@@ -73,7 +73,7 @@ public final class ToxiproxyServer implements AutoCloseable {
 
     /** A proxy on a free 127.0.0.1 port to {@code upstream} ({@code host:port}). */
     public Proxy proxy(String name, String upstream) {
-        int listen = FreePorts.allocate(1)[0];
+        int listen = FreePorts.allocate();
         try {
             return client.createProxy(name, "127.0.0.1:" + listen, upstream);
         } catch (IOException e) {
