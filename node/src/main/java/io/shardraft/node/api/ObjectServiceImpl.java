@@ -54,6 +54,8 @@ public final class ObjectServiceImpl extends ObjectServiceGrpc.ObjectServiceImpl
     private final IndexResolver indexes;
     private final Forwarding forwarding;
     private final List<String> nodes;
+    private final java.util.concurrent.ConcurrentHashMap<IndexDefinition, List<List<String>>> placements =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     ObjectServiceImpl(HostDatabase database, ClusterMetadata metadata, Forwarding forwarding, List<String> nodes) {
         this.database = database;
@@ -74,11 +76,13 @@ public final class ObjectServiceImpl extends ObjectServiceGrpc.ObjectServiceImpl
     }
 
     private CompletableFuture<Shards> shards(String name) {
-        return indexes.resolve(name).thenApply(i -> {
-            IndexDefinition d = i.definition();
-            return new Shards(i, ReplicaPlacement.place(nodes, d.shards(), d.replicationFactor()),
-                    database.localShardNames(name));
-        });
+        return indexes.resolve(name).thenApply(i -> new Shards(i, placement(i.definition()),
+                database.localShardNames(name)));
+    }
+
+    /** Placement is a pure function of the definition: computed once per index incarnation, not per request. */
+    private List<List<String>> placement(IndexDefinition d) {
+        return placements.computeIfAbsent(d, def -> ReplicaPlacement.place(nodes, def.shards(), def.replicationFactor()));
     }
 
     // ---- single-object calls -----------------------------------------------------------------------
