@@ -87,7 +87,7 @@ final class BenchReport {
         write(file, csv());
     }
 
-    private static void write(Path file, String text) {
+    static void write(Path file, String text) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
@@ -176,6 +176,10 @@ final class BenchReport {
         } finally {
             g.dispose();
         }
+        writePng(img, file);
+    }
+
+    static void writePng(BufferedImage img, Path file) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
@@ -193,7 +197,7 @@ final class BenchReport {
         return String.format(Locale.ROOT, "%." + decimals + "f", v);
     }
 
-    private static double round(double v, int decimals) {
+    static double round(double v, int decimals) {
         double f = Math.pow(10, decimals);
         return Math.round(v * f) / f;
     }

@@ -1,13 +1,9 @@
 package io.shardraft.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.StatusRuntimeException;
 import io.shardraft.bench.BenchConfig.Target;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -232,23 +228,6 @@ final class BenchRunCommand implements Callable<Integer> {
 
     /** Every node of the local cluster's cluster.json in --data. */
     List<Address> localSeeds() {
-        List<Address> seeds = new ArrayList<>();
-        Path file = dataDir.resolve("cluster.json");
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalStateException("no --node given and no local cluster in " + dataDir
-                    + " (start one with `shardraft cluster up`, or pass --node HOST:PORT)");
-        }
-        try {
-            JsonNode root = new ObjectMapper().readTree(file.toFile());
-            for (JsonNode n : root.path("nodes")) {
-                seeds.add(new Address(n.path("host").asText(), n.path("clientPort").asInt()));
-            }
-        } catch (IOException | IllegalArgumentException e) {
-            throw new IllegalStateException(file + " is not a valid cluster file: " + e.getMessage(), e);
-        }
-        if (seeds.isEmpty()) {
-            throw new IllegalStateException(file + " lists no nodes");
-        }
-        return seeds;
+        return LocalClusterSeeds.read(dataDir);
     }
 }

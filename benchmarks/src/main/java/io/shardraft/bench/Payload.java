@@ -3,6 +3,9 @@ package io.shardraft.bench;
 import com.google.common.base.Preconditions;
 import io.shardraft.api.v1.ObjectData;
 import io.shardraft.api.v1.Vector;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 import java.util.UUID;
 
@@ -11,18 +14,18 @@ import java.util.UUID;
  * {@code {"n":n,"pad":"..."}} padded to exactly {@code propsBytes} bytes of JSON (or the shortest possible when
  * that is smaller), and a vector of {@code dims} floats in [-1, 1).
  */
-record Payload(int propsBytes, int dims, long seed) {
+public record Payload(int propsBytes, int dims, long seed) {
 
-    static final int MAX_PROPS_BYTES = 512 * 1024;
+    public static final int MAX_PROPS_BYTES = 512 * 1024;
 
-    Payload {
+    public Payload {
         Preconditions.checkArgument(propsBytes >= 0 && propsBytes <= MAX_PROPS_BYTES,
                 "props bytes must be in 0..%s, got %s", MAX_PROPS_BYTES, propsBytes);
         Preconditions.checkArgument(dims >= 1 && dims <= 65_536, "dims must be in 1..65536, got %s", dims);
     }
 
     /** The id of object {@code n}. */
-    UUID id(long n) {
+    public UUID id(long n) {
         SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + n);
         long msb = (r.nextLong() & ~0xF000L) | 0x4000L;           // version 4
         long lsb = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L; // IETF variant
@@ -30,7 +33,7 @@ record Payload(int propsBytes, int dims, long seed) {
     }
 
     /** The properties of object {@code n} as JSON text. */
-    String properties(long n) {
+    public String properties(long n) {
         String head = "{\"n\":" + n + ",\"pad\":\"";
         String tail = "\"}";
         int pad = Math.max(0, propsBytes - head.length() - tail.length());
@@ -43,7 +46,7 @@ record Payload(int propsBytes, int dims, long seed) {
     }
 
     /** A vector of {@code dims} floats, deterministic from {@code n}. */
-    Vector vector(long n) {
+    public Vector vector(long n) {
         SplittableRandom r = new SplittableRandom(seed * 31 + n);
         Vector.Builder v = Vector.newBuilder();
         for (int i = 0; i < dims; i++) {
@@ -52,8 +55,28 @@ record Payload(int propsBytes, int dims, long seed) {
         return v.build();
     }
 
+    /** The key of object {@code n} for a key-value peer: its id as UTF-8. */
+    byte[] key(long n) {
+        return id(n).toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The value of object {@code n} for a key-value peer: the same bytes a shardraft put carries, its properties
+     * JSON (UTF-8) followed by its vector (little-endian floats).
+     */
+    byte[] value(long n) {
+        byte[] props = properties(n).getBytes(StandardCharsets.UTF_8);
+        Vector v = vector(n);
+        ByteBuffer b = ByteBuffer.allocate(props.length + 4 * v.getValuesCount()).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(props);
+        for (int i = 0; i < v.getValuesCount(); i++) {
+            b.putFloat(v.getValues(i));
+        }
+        return b.array();
+    }
+
     /** Object {@code n}. */
-    ObjectData object(long n) {
+    public ObjectData object(long n) {
         return ObjectData.newBuilder().setId(id(n).toString()).setPropertiesJson(properties(n)).setVector(vector(n))
                 .build();
     }
