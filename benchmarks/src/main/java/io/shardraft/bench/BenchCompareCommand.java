@@ -135,7 +135,7 @@ final class BenchCompareCommand implements Callable<Integer> {
                 rows.addAll(switch (system) {
                     case BenchReport.SYSTEM -> runShardraft(config, seeds, work.resolve("shardraft"), bar, log);
                     case EtcdPeer.SYSTEM -> runEtcd(config, work.resolve("etcd"), bar, log);
-                    case RheaKvPeer.SYSTEM -> runRheaKv(config, work.resolve("rheakv"), bar, log);
+                    case CompareConfig.RHEAKV -> runRheaKv(config, work.resolve("rheakv"), bar, log);
                     default -> throw new IllegalStateException("unknown system " + system);
                 });
             }
@@ -213,7 +213,7 @@ final class BenchCompareCommand implements Callable<Integer> {
     private List<ComparisonReport.Row> runEtcd(CompareConfig config, Path dir, ProgressBar bar, Consumer<String> log)
             throws InterruptedException, OpFailure {
         log.accept("etcd: starting three members in " + dir);
-        try (EtcdCluster cluster = EtcdCluster.start(dir, 3, Math.max(128, config.batch()), Duration.ofSeconds(60));
+        try (EtcdCluster cluster = EtcdCluster.start(dir, 3, Math.max(LoadGenerator.PRELOAD_BATCH, config.batch()), Duration.ofSeconds(60));
              EtcdPeer peer = new EtcdPeer(cluster, config.timeout())) {
             log.accept("etcd: " + peer.describe());
             return runPeer(peer, config, bar, log);
@@ -221,12 +221,13 @@ final class BenchCompareCommand implements Callable<Integer> {
     }
 
     private List<ComparisonReport.Row> runRheaKv(CompareConfig config, Path dir, ProgressBar bar, Consumer<String> log)
-            throws InterruptedException, OpFailure {
+            throws InterruptedException {
         log.accept("rheakv: starting three node JVMs in " + dir);
-        try (RheaKvCluster cluster = RheaKvCluster.start(dir, 3, List.of());
-             RheaKvPeer peer = new RheaKvPeer(cluster, config.timeout())) {
-            log.accept("rheakv: " + peer.describe());
-            return runPeer(peer, config, bar, log);
+        try (RheaKvCluster cluster = RheaKvCluster.start(dir, 3)) {
+            List<ComparisonReport.Row> rows = new ArrayList<>();
+            cluster.drive(config, bar, log).forEach(r -> rows.add(new ComparisonReport.Row(CompareConfig.RHEAKV, r)));
+            cluster.checkAlive();
+            return rows;
         }
     }
 

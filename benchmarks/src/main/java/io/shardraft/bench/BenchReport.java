@@ -22,7 +22,7 @@ import javax.imageio.ImageIO;
 /** The results of a run as a text table, JSON, CSV and a PNG plot against concurrency. */
 final class BenchReport {
 
-    static final String SYSTEM = "shardraft";
+    static final String SYSTEM = CompareConfig.SHARDRAFT;
     static final String CSV_HEADER = "workload,system,clients,ops_per_sec,p50_ms,p99_ms,p999_ms,max_ms,requests,items,errors";
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

@@ -25,7 +25,7 @@ import java.util.function.UnaryOperator;
  */
 final class EtcdPeer implements KvPeer {
 
-    static final String SYSTEM = "etcd";
+    static final String SYSTEM = CompareConfig.ETCD;
 
     private final EtcdCluster cluster;
     private final ManagedChannel channel;

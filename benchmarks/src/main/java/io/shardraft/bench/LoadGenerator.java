@@ -45,25 +45,8 @@ final class LoadGenerator implements AutoCloseable {
 
     /** How long the index may take to be served by every node after it was created. */
     static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
-    static final int PRELOAD_BATCH = 200;
+    static final int PRELOAD_BATCH = BenchConfig.PRELOAD_BATCH;
     static final int SEARCH_K = 10;
-
-    /** Sees the measured phase as it runs: the finished request count, for a progress bar. */
-    interface Progress {
-        void phase(String label, int clients, BenchConfig config, AtomicLong done);
-
-        void end();
-
-        Progress NONE = new Progress() {
-            @Override
-            public void phase(String label, int clients, BenchConfig config, AtomicLong done) {
-            }
-
-            @Override
-            public void end() {
-            }
-        };
-    }
 
     private final ClusterConnection cluster;
     private final BenchConfig config;

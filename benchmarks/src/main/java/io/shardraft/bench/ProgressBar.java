@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * A one-line progress bar of the measured phase on stderr, redrawn in place every 200 ms; the command enables it
  * on a terminal only. Progress is the larger of elapsed/duration and requests/ops.
  */
-final class ProgressBar implements LoadGenerator.Progress, AutoCloseable {
+final class ProgressBar implements Progress, AutoCloseable {
 
     private static final int WIDTH = 30;
 

@@ -64,7 +64,7 @@ class SmokeRunTest {
         for (Target target : Target.values()) {
             BenchConfig config = config(w, target, List.of(1, 4));
             List<RunStats> results;
-            try (LoadGenerator g = new LoadGenerator(connection, config, LoadGenerator.Progress.NONE, s -> { })) {
+            try (LoadGenerator g = new LoadGenerator(connection, config, Progress.NONE, s -> { })) {
                 g.prepare();
                 assertEquals(3, g.leaders().size());
                 results = g.runAll();

@@ -15,7 +15,10 @@ import java.util.List;
 record CompareConfig(List<String> systems, List<Workload> workloads, List<Integer> clients, Duration duration,
         Duration warmup, int batch, Payload payload, int keys, Duration timeout) {
 
-    static final List<String> SYSTEMS = List.of(BenchReport.SYSTEM, EtcdPeer.SYSTEM, RheaKvPeer.SYSTEM);
+    static final String SHARDRAFT = "shardraft";
+    static final String ETCD = "etcd";
+    static final String RHEAKV = "rheakv";
+    static final List<String> SYSTEMS = List.of(SHARDRAFT, ETCD, RHEAKV);
     /** The default workloads: search has no peer equivalent and mixed is made of the others. */
     static final List<Workload> DEFAULT_WORKLOADS = List.of(Workload.PUT, Workload.IMPORT, Workload.MERGE,
             Workload.GET_STRONG, Workload.GET_EVENTUAL);

@@ -2,7 +2,6 @@ package io.shardraft.bench;
 
 import com.alipay.sofa.jraft.rhea.client.DefaultRheaKVStore;
 import com.alipay.sofa.jraft.rhea.options.RheaKVStoreOptions;
-import com.alipay.sofa.jraft.rhea.options.configured.PlacementDriverOptionsConfigured;
 import com.alipay.sofa.jraft.rhea.options.configured.RheaKVStoreOptionsConfigured;
 import com.alipay.sofa.jraft.rhea.storage.KVEntry;
 import io.shardraft.bench.ClosedLoop.OpFailure;
@@ -20,19 +19,18 @@ import java.util.function.UnaryOperator;
  */
 final class RheaKvPeer implements KvPeer {
 
-    static final String SYSTEM = "rheakv";
+    static final String SYSTEM = CompareConfig.RHEAKV;
     static final String VERSION = "1.3.15.bugfix";
 
-    private final RheaKvCluster cluster;
     private final DefaultRheaKVStore client = new DefaultRheaKVStore();
 
-    RheaKvPeer(RheaKvCluster cluster, Duration timeout) throws InterruptedException {
-        this.cluster = cluster;
+    /** A client of the nodes in {@code serverList} ({@code 127.0.0.1:port,...}); waits until they take a write. */
+    RheaKvPeer(String serverList, Duration timeout) throws InterruptedException {
         RheaKVStoreOptions options = RheaKVStoreOptionsConfigured.newConfigured()
                 .withClusterName(RheaKvNodeMain.CLUSTER_NAME)
-                .withInitialServerList(cluster.serverList())
+                .withInitialServerList(serverList)
                 .withFutureTimeoutMillis(timeout.toMillis())
-                .withPlacementDriverOptions(PlacementDriverOptionsConfigured.newConfigured().withFake(true).config())
+                .withPlacementDriverOptions(RheaKvNodeMain.placementDriver(serverList))
                 .config();
         if (!client.init(options)) {
             throw new IllegalStateException("the RheaKV client did not start");
@@ -43,14 +41,13 @@ final class RheaKvPeer implements KvPeer {
     /** Until a put succeeds: the nodes are up and have elected a leader. */
     private void awaitWritable(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos() * 2;
-        RuntimeException last = null;
+        Exception last = null;
         while (System.nanoTime() - deadline < 0) {
-            cluster.checkAlive();
             try {
                 if (Boolean.TRUE.equals(client.bPut("shardraft-bench-probe", new byte[] {1}))) {
                     return;
                 }
-            } catch (RuntimeException e) {
+            } catch (Exception e) { // RheaKV's blocking calls also throw ExecutionException, undeclared
                 last = e;
             }
             Thread.sleep(200);
@@ -105,7 +102,7 @@ final class RheaKvPeer implements KvPeer {
 
     @Override
     public String describe() {
-        return "RheaKV " + VERSION + " on jraft-core 1.4.1, 3 nodes (one JVM each), RocksDB, Raft log fsync per append";
+        return "RheaKV " + VERSION + " on its jraft-core 1.3.15.bugfix, 3 nodes (one JVM each), RocksDB, Raft log fsync per append";
     }
 
     @Override

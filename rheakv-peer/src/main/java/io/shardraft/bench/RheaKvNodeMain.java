@@ -2,7 +2,9 @@ package io.shardraft.bench;
 
 import com.alipay.sofa.jraft.option.NodeOptions;
 import com.alipay.sofa.jraft.rhea.client.DefaultRheaKVStore;
+import com.alipay.sofa.jraft.rhea.options.PlacementDriverOptions;
 import com.alipay.sofa.jraft.rhea.options.RheaKVStoreOptions;
+import com.alipay.sofa.jraft.rhea.options.configured.MultiRegionRouteTableOptionsConfigured;
 import com.alipay.sofa.jraft.rhea.options.configured.PlacementDriverOptionsConfigured;
 import com.alipay.sofa.jraft.rhea.options.configured.RheaKVStoreOptionsConfigured;
 import com.alipay.sofa.jraft.rhea.options.configured.RocksDBOptionsConfigured;
@@ -23,8 +25,20 @@ import java.util.concurrent.CountDownLatch;
 public final class RheaKvNodeMain {
 
     static final String CLUSTER_NAME = "shardraft-bench-rheakv";
+    static final long REGION = -1L;
 
     private RheaKvNodeMain() {
+    }
+
+    /**
+     * No placement driver ("fake"): one region, {@value #REGION}, over the whole key space, on every node of
+     * {@code servers}; the nodes and the client route by it.
+     */
+    static PlacementDriverOptions placementDriver(String servers) {
+        return PlacementDriverOptionsConfigured.newConfigured().withFake(true)
+                .withRegionRouteTableOptionsList(MultiRegionRouteTableOptionsConfigured.newConfigured()
+                        .withInitialServerList(REGION, servers).config())
+                .config();
     }
 
     public static void main(String[] args) throws InterruptedException {
@@ -54,7 +68,7 @@ public final class RheaKvNodeMain {
                         .withServerAddress(new Endpoint("127.0.0.1", port))
                         .withCommonNodeOptions(raft)
                         .config())
-                .withPlacementDriverOptions(PlacementDriverOptionsConfigured.newConfigured().withFake(true).config())
+                .withPlacementDriverOptions(placementDriver(args[1]))
                 .config();
         DefaultRheaKVStore store = new DefaultRheaKVStore();
         if (!store.init(options)) {

@@ -10,7 +10,7 @@ import java.util.function.Consumer;
 
 /**
  * The load generator's closed loop ({@link ClosedLoop}, {@link LatencyRecorder}) driving a {@link KvPeer} with the
- * workloads of {@link LoadGenerator} mapped onto key-value operations, with the same payload bytes
+ * workloads of shardraft's load generator mapped onto key-value operations, with the same payload bytes
  * ({@link Payload#key}, {@link Payload#value}), key space and client counts. {@code search} has no equivalent in
  * a key-value store and is not run ({@link #supports}).
  */
@@ -18,11 +18,11 @@ final class PeerLoad {
 
     private final KvPeer peer;
     private final CompareConfig config;
-    private final LoadGenerator.Progress progress;
+    private final Progress progress;
     private final Consumer<String> log;
     private final AtomicLong nextObject;
 
-    PeerLoad(KvPeer peer, CompareConfig config, LoadGenerator.Progress progress, Consumer<String> log) {
+    PeerLoad(KvPeer peer, CompareConfig config, Progress progress, Consumer<String> log) {
         this.peer = peer;
         this.config = config;
         this.progress = progress;
@@ -37,10 +37,10 @@ final class PeerLoad {
     /** Writes keys 0..keys-1 (what merge, get and mixed read), in batches. */
     void preload() throws OpFailure {
         log.accept(peer.system() + ": pre-loading " + config.keys() + " keys");
-        for (int from = 0; from < config.keys(); from += LoadGenerator.PRELOAD_BATCH) {
+        for (int from = 0; from < config.keys(); from += BenchConfig.PRELOAD_BATCH) {
             List<byte[]> keys = new ArrayList<>();
             List<byte[]> values = new ArrayList<>();
-            for (int n = from; n < Math.min(config.keys(), from + LoadGenerator.PRELOAD_BATCH); n++) {
+            for (int n = from; n < Math.min(config.keys(), from + BenchConfig.PRELOAD_BATCH); n++) {
                 keys.add(config.payload().key(n));
                 values.add(config.payload().value(n));
             }

@@ -21,6 +21,8 @@ record BenchConfig(Workload workload, List<Integer> clients, Duration duration, 
     static final int MAX_CLIENTS = 1024;
     static final int MAX_BATCH = 10_000;
     static final int MAX_KEYS = 10_000_000;
+    /** Objects (keys) per batch when pre-loading. */
+    static final int PRELOAD_BATCH = 200;
 
     /** Where requests go. */
     enum Target {
