@@ -131,13 +131,26 @@ final class BenchCompareCommand implements Callable<Integer> {
             MachineFacts machine = MachineFacts.measure(work);
             log.accept("machine: " + machine.summary());
             List<ComparisonReport.Row> rows = new ArrayList<>();
+            List<String> failures = new ArrayList<>();
             for (String system : config.systems()) {
-                rows.addAll(switch (system) {
-                    case BenchReport.SYSTEM -> runShardraft(config, seeds, work.resolve("shardraft"), bar, log);
-                    case EtcdPeer.SYSTEM -> runEtcd(config, work.resolve("etcd"), bar, log);
-                    case CompareConfig.RHEAKV -> runRheaKv(config, work.resolve("rheakv"), bar, log);
-                    default -> throw new IllegalStateException("unknown system " + system);
-                });
+                try {
+                    rows.addAll(switch (system) {
+                        case BenchReport.SYSTEM -> runShardraft(config, seeds, work.resolve("shardraft"), bar, log);
+                        case EtcdPeer.SYSTEM -> runEtcd(config, work.resolve("etcd"), bar, log);
+                        case CompareConfig.RHEAKV -> runRheaKv(config, work.resolve("rheakv"), bar, log);
+                        default -> throw new IllegalStateException("unknown system " + system);
+                    });
+                } catch (StatusRuntimeException e) {
+                    failures.add(system + ": " + LoadGenerator.describe(e));
+                } catch (OpFailure e) {
+                    failures.add(system + ": pre-loading failed: " + e.code());
+                } catch (IllegalStateException | UncheckedIOException e) {
+                    // one system that cannot run (etcd not installed, a node that exits) does not lose the others
+                    failures.add(system + ": " + e.getMessage());
+                }
+                if (!failures.isEmpty() && failures.get(failures.size() - 1).startsWith(system + ": ")) {
+                    log.accept("shardraft: " + failures.get(failures.size() - 1).replaceAll("\\s*\\R\\s*", " "));
+                }
             }
             ComparisonReport report = new ComparisonReport(rows, machine, commandText(), note);
             if (json) {
@@ -151,6 +164,9 @@ final class BenchCompareCommand implements Callable<Integer> {
                 report.writeFiles(dir, md);
                 log.accept("results in " + dir.toAbsolutePath().normalize() + " and " + md.toAbsolutePath().normalize());
             }
+            if (!failures.isEmpty()) {
+                return fail(String.join("; ", failures), null);
+            }
             ComparisonReport.Row failed = rows.stream().filter(r -> r.stats().requests() == 0).findFirst().orElse(null);
             if (failed != null) {
                 return fail("no " + failed.stats().workload() + " request to " + failed.system() + " succeeded with "
@@ -163,8 +179,6 @@ final class BenchCompareCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return fail("interrupted", e);
-        } catch (OpFailure e) {
-            return fail("pre-loading failed: " + e.code(), e);
         } catch (UncheckedIOException | IllegalStateException e) {
             return fail(e.getMessage(), e);
         } catch (RuntimeException e) {

@@ -23,7 +23,9 @@ import java.util.stream.Collectors;
  */
 final class RheaKvCluster implements AutoCloseable {
 
+    /** Bolt's write buffer raised from 512 KiB so that 64 clients of batches do not fail with "write overflow". */
     static final List<String> JVM_ARGS = List.of("-Xmx512m", "-Dsofa.middleware.log.disable=true",
+            "-Dbolt.netty.buffer.high.watermark=67108864", "-Dbolt.netty.buffer.low.watermark=33554432",
             "-Dlog4j2.configurationFile=log4j2-rheakv.xml");
 
     private final Path dir;

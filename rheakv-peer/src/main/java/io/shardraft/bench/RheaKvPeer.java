@@ -62,9 +62,24 @@ final class RheaKvPeer implements KvPeer {
         return SYSTEM;
     }
 
+    /** One blocking RheaKV call; its failures (some thrown as undeclared checked exceptions) as an OpFailure. */
+    @FunctionalInterface
+    private interface Call<T> {
+        T run() throws Exception;
+    }
+
+    private static <T> T call(Call<T> c) throws OpFailure {
+        try {
+            return c.run();
+        } catch (Exception e) {
+            Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+            throw new OpFailure(cause.getClass().getSimpleName());
+        }
+    }
+
     @Override
     public void put(byte[] key, byte[] value) throws OpFailure {
-        if (!Boolean.TRUE.equals(client.bPut(key, value))) {
+        if (!Boolean.TRUE.equals(call(() -> client.bPut(key, value)))) {
             throw new OpFailure("PUT_FAILED");
         }
     }
@@ -75,25 +90,25 @@ final class RheaKvPeer implements KvPeer {
         for (int i = 0; i < keys.size(); i++) {
             entries.add(new KVEntry(keys.get(i), values.get(i)));
         }
-        if (!Boolean.TRUE.equals(client.bPut(entries))) {
+        if (!Boolean.TRUE.equals(call(() -> client.bPut(entries)))) {
             throw new OpFailure("PUT_FAILED");
         }
     }
 
     @Override
-    public byte[] get(byte[] key, boolean linearizable) {
-        return client.bGet(key, linearizable);
+    public byte[] get(byte[] key, boolean linearizable) throws OpFailure {
+        return call(() -> client.bGet(key, linearizable));
     }
 
     @Override
     public void readModifyWrite(byte[] key, UnaryOperator<byte[]> patch) throws OpFailure {
         for (int attempt = 0; attempt < MERGE_ATTEMPTS; attempt++) {
-            byte[] current = client.bGet(key, true);
+            byte[] current = call(() -> client.bGet(key, true));
             if (current == null) {
                 throw new OpFailure("NOT_FOUND");
             }
             byte[] update = patch.apply(Arrays.copyOf(current, current.length));
-            if (Boolean.TRUE.equals(client.bCompareAndPut(key, current, update))) {
+            if (Boolean.TRUE.equals(call(() -> client.bCompareAndPut(key, current, update)))) {
                 return;
             }
         }
