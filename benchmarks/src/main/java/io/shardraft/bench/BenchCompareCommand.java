@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -182,7 +181,7 @@ final class BenchCompareCommand implements Callable<Integer> {
         } catch (UncheckedIOException | IllegalStateException e) {
             return fail(e.getMessage(), e);
         } catch (RuntimeException e) {
-            return fail(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+            return fail(BenchCommands.describe(e), e);
         } finally {
             if (tempWork && ok) {
                 deleteTree(work);
@@ -257,16 +256,7 @@ final class BenchCompareCommand implements Callable<Integer> {
     }
 
     private int fail(String message, Throwable cause) {
-        PrintWriter err = spec.commandLine().getErr();
-        err.println("shardraft: " + (message == null ? "failed" : message.strip().replaceAll("\\s*\\R\\s*", " ")));
-        if (verbose && cause != null) {
-            cause.printStackTrace(err);
-        }
-        return 1;
-    }
-
-    private CommandLine.ParameterException usage(String message) {
-        return new CommandLine.ParameterException(spec.commandLine(), message);
+        return BenchCommands.fail(spec, verbose, message, cause);
     }
 
     CompareConfig config() {
@@ -275,44 +265,25 @@ final class BenchCompareCommand implements Callable<Integer> {
             try {
                 ws.add(Workload.parse(w.strip()));
             } catch (IllegalArgumentException e) {
-                throw usage("--workloads: " + e.getMessage());
+                throw BenchCommands.usage(spec, "--workloads: " + e.getMessage());
             }
         }
-        if (!(durationSeconds > 0 && durationSeconds <= BenchConfig.MAX_DURATION.toSeconds())) {
-            throw usage("--duration must be in (0, " + BenchConfig.MAX_DURATION.toSeconds() + "] seconds, got "
-                    + durationSeconds);
-        }
-        if (!(warmupSeconds >= 0 && warmupSeconds <= 600)) {
-            throw usage("--warmup must be in 0..600 seconds, got " + warmupSeconds);
-        }
-        if (!(timeoutSeconds > 0 && timeoutSeconds <= 3600)) {
-            throw usage("--timeout must be in (0, 3600] seconds, got " + timeoutSeconds);
-        }
+        BenchCommands.checkDuration(spec, durationSeconds);
+        BenchCommands.checkWarmupAndTimeout(spec, warmupSeconds, timeoutSeconds);
         try {
             return new CompareConfig(systems.stream().map(String::strip).toList(), ws, clients, seconds(durationSeconds),
                     seconds(warmupSeconds), batch, new Payload(propsBytes, dims, 1), keys, seconds(timeoutSeconds));
         } catch (IllegalArgumentException e) {
-            throw usage(e.getMessage());
+            throw BenchCommands.usage(spec, e.getMessage());
         }
     }
 
     private List<Address> seeds() {
-        if (seedNodes == null || seedNodes.isEmpty()) {
-            return null;
-        }
-        List<Address> seeds = new ArrayList<>();
-        for (String s : seedNodes) {
-            try {
-                seeds.add(Address.parse(s));
-            } catch (IllegalArgumentException e) {
-                throw usage("--node: " + e.getMessage());
-            }
-        }
-        return seeds;
+        return BenchCommands.seeds(spec, seedNodes);
     }
 
     private static Duration seconds(double s) {
-        return Duration.ofNanos(Math.round(s * 1e9));
+        return BenchCommands.seconds(s);
     }
 
     private static Path projectPath(String first, String... more) {

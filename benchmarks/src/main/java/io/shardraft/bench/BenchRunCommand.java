@@ -6,7 +6,6 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -148,7 +147,7 @@ final class BenchRunCommand implements Callable<Integer> {
         } catch (UncheckedIOException | IllegalStateException e) {
             return fail(e.getMessage(), e);
         } catch (RuntimeException e) {
-            return fail(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+            return fail(BenchCommands.describe(e), e);
         } finally {
             out.flush();
             err.flush();
@@ -156,16 +155,11 @@ final class BenchRunCommand implements Callable<Integer> {
     }
 
     private int fail(String message, Throwable cause) {
-        PrintWriter err = spec.commandLine().getErr();
-        err.println("shardraft: " + (message == null ? "failed" : message.strip().replaceAll("\\s*\\R\\s*", " ")));
-        if (verbose && cause != null) {
-            cause.printStackTrace(err);
-        }
-        return 1;
+        return BenchCommands.fail(spec, verbose, message, cause);
     }
 
     private CommandLine.ParameterException usage(String message) {
-        return new CommandLine.ParameterException(spec.commandLine(), message);
+        return BenchCommands.usage(spec, message);
     }
 
     BenchConfig config() {
@@ -180,19 +174,13 @@ final class BenchRunCommand implements Callable<Integer> {
             case "spread" -> Target.SPREAD;
             default -> throw usage("--target must be leader or spread, got '" + target + "'");
         };
-        if (durationSeconds != null && !(durationSeconds > 0 && durationSeconds <= BenchConfig.MAX_DURATION.toSeconds())) {
-            throw usage("--duration must be in (0, " + BenchConfig.MAX_DURATION.toSeconds() + "] seconds, got "
-                    + durationSeconds);
+        if (durationSeconds != null) {
+            BenchCommands.checkDuration(spec, durationSeconds);
         }
         if (ops != null && (ops < 1 || ops > BenchConfig.MAX_REQUESTS)) {
             throw usage("--ops must be in 1.." + BenchConfig.MAX_REQUESTS + ", got " + ops);
         }
-        if (!(warmupSeconds >= 0 && warmupSeconds <= 600)) {
-            throw usage("--warmup must be in 0..600 seconds, got " + warmupSeconds);
-        }
-        if (!(timeoutSeconds > 0 && timeoutSeconds <= 3600)) {
-            throw usage("--timeout must be in (0, 3600] seconds, got " + timeoutSeconds);
-        }
+        BenchCommands.checkWarmupAndTimeout(spec, warmupSeconds, timeoutSeconds);
         Duration duration = durationSeconds != null ? seconds(durationSeconds)
                 : ops != null ? BenchConfig.MAX_DURATION : Duration.ofSeconds(10);
         String name = index != null ? index
@@ -207,23 +195,12 @@ final class BenchRunCommand implements Callable<Integer> {
     }
 
     private static Duration seconds(double s) {
-        return Duration.ofNanos(Math.round(s * 1e9));
+        return BenchCommands.seconds(s);
     }
 
     /** The --node addresses, null when none was given. */
     List<Address> seedOptions() {
-        if (seedNodes == null || seedNodes.isEmpty()) {
-            return null;
-        }
-        List<Address> seeds = new ArrayList<>();
-        for (String s : seedNodes) {
-            try {
-                seeds.add(Address.parse(s));
-            } catch (IllegalArgumentException e) {
-                throw usage("--node: " + e.getMessage());
-            }
-        }
-        return seeds;
+        return BenchCommands.seeds(spec, seedNodes);
     }
 
     /** Every node of the local cluster's cluster.json in --data. */
