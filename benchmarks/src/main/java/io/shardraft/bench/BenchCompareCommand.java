@@ -148,7 +148,7 @@ final class BenchCompareCommand implements Callable<Integer> {
                     failures.add(system + ": " + e.getMessage());
                 }
                 if (!failures.isEmpty() && failures.get(failures.size() - 1).startsWith(system + ": ")) {
-                    log.accept("shardraft: " + failures.get(failures.size() - 1).replaceAll("\\s*\\R\\s*", " "));
+                    log.accept(failures.get(failures.size() - 1).replaceAll("\\s*\\R\\s*", " "));
                 }
             }
             ComparisonReport report = new ComparisonReport(rows, machine, commandText(), note);

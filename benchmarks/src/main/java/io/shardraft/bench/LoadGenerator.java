@@ -70,7 +70,7 @@ final class LoadGenerator implements AutoCloseable {
     void prepare() throws InterruptedException {
         IndexSpec spec = IndexSpec.newBuilder().setName(config.index()).setShards(config.shards())
                 .setReplicationFactor(config.replicas()).setDimensions(config.payload().dims()).setMetric("l2").build();
-        cluster.indexes(nodes.get(0)).createIndex(CreateIndexRequest.newBuilder().setSpec(spec).build());
+        createIndex(spec);
         created = true;
         awaitServed();
         if (config.workload().needsPreload()) {
@@ -107,6 +107,34 @@ final class LoadGenerator implements AutoCloseable {
     }
 
     // ---- preparation ----------------------------------------------------------------------------------
+
+    /**
+     * Creates the index; a create that timed out or found no metadata leader (a cluster that has just started, a
+     * loaded machine) is retried within {@link #READY_TIMEOUT}, and ALREADY_EXISTS after such a retry means an
+     * earlier attempt was applied after all.
+     */
+    private void createIndex(IndexSpec spec) throws InterruptedException {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        boolean retried = false;
+        while (true) {
+            try {
+                cluster.indexes(nodes.get(0)).createIndex(CreateIndexRequest.newBuilder().setSpec(spec).build());
+                return;
+            } catch (StatusRuntimeException e) {
+                Status.Code code = e.getStatus().getCode();
+                if (retried && code == Status.Code.ALREADY_EXISTS) {
+                    return;
+                }
+                boolean retryable = code == Status.Code.DEADLINE_EXCEEDED || code == Status.Code.UNAVAILABLE;
+                if (!retryable || System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                log.accept("creating " + config.index() + ": " + describe(e) + "; retrying");
+                retried = true;
+                Thread.sleep(500);
+            }
+        }
+    }
 
     private void awaitServed() throws InterruptedException {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
