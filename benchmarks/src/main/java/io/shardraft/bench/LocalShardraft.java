@@ -27,7 +27,7 @@ final class LocalShardraft implements AutoCloseable {
         CliResult up = cli("cluster", "up", "--data", dir.toString(), "--nodes", Integer.toString(nodes), "--wait",
                 Long.toString(Math.max(60, 4 * timeout.toSeconds())));
         if (up.code() != 0) {
-            cli("cluster", "down", "--purge", "--grace", "10", "--data", dir.toString());
+            cli("cluster", "down", "--grace", "10", "--data", dir.toString()); // the node logs stay for the error
             throw new IllegalStateException("the local shardraft cluster did not start (node logs in " + dir + "): "
                     + up.err().strip());
         }
@@ -35,7 +35,7 @@ final class LocalShardraft implements AutoCloseable {
             List<Address> seeds = LocalClusterSeeds.read(dir);
             return new LocalShardraft(dir, ClusterConnection.open(seeds, timeout));
         } catch (RuntimeException e) {
-            cli("cluster", "down", "--purge", "--grace", "10", "--data", dir.toString());
+            cli("cluster", "down", "--grace", "10", "--data", dir.toString());
             throw e;
         }
     }
