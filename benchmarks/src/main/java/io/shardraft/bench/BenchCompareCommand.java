@@ -293,8 +293,10 @@ final class BenchCompareCommand implements Callable<Integer> {
 
     /** The command line as a user would type it, for the result files. */
     private String commandText() {
+        // originalArgs are those of the whole command line (bench compare ...), as typed after `shardraft`
         List<String> args = spec.commandLine().getParseResult().originalArgs();
-        return "shardraft bench compare" + (args.isEmpty() ? "" : " " + String.join(" ", args));
+        return "shardraft " + args.stream().map(a -> a.matches("[\\w.,:/=@+-]+") ? a : "'" + a.replace("'", "'\\''") + "'")
+                .collect(java.util.stream.Collectors.joining(" "));
     }
 
     private static void deleteTree(Path dir) {
