@@ -43,6 +43,8 @@ import org.apache.logging.log4j.Logger;
 public final class ShardStore implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger("shard_raft_store");
     private static final byte[] NO_CONTEXT = new byte[0];
+    static final int RPC_PROCESSOR_THREADS = 3;
+    static final int DISRUPTOR_SLOTS = 1024;
 
     private final ShardStoreConfig config;
     /** The node's shared Raft log store; null: this group keeps its own RocksDB log under raft/log. */
@@ -146,7 +148,17 @@ public final class ShardStore implements AutoCloseable {
         // A full apply queue fails fast with EBUSY (-> RESOURCE_EXHAUSTED) instead of blocking the caller.
         opts.setApplyTaskMode(ApplyTaskMode.NonBlocking);
         opts.setEnableMetrics(false);
+        // Per-group cost (DESIGN rule 2). Every JRaft node has its own RPC client whose response executor
+        // keeps rpcProcessorThreadPoolSize / 3 core threads (default 64 / 3 = 21 per group, created as
+        // responses arrive); the callbacks it runs are short (replicator bookkeeping), so one core thread
+        // and up to three per group are enough.
+        opts.setRpcProcessorThreadPoolSize(RPC_PROCESSOR_THREADS);
         RaftOptions raft = new RaftOptions();
+        // Each group has four disruptors (proposals, log, state machine, read index) whose ring buffers are
+        // preallocated: 16384 slots each by default, about 2 MB of heap per group before it does anything.
+        // 1024 slots still hold far more proposals than a group batches at once; a full queue is EBUSY,
+        // which callers get as RESOURCE_EXHAUSTED (DESIGN rule 7), never a hang.
+        raft.setDisruptorBufferSize(DISRUPTOR_SLOTS);
         raft.setElectionHeartbeatFactor(s.electionHeartbeatFactor());
         raft.setReadOnlyOptions(ReadOnlyOption.ReadOnlySafe);
         raft.setSync(true);
