@@ -1,16 +1,11 @@
 package io.shardraft.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.StatusRuntimeException;
 import io.shardraft.bench.BenchConfig.Target;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -18,6 +13,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -97,28 +93,20 @@ final class BenchRunCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the results as JSON on stdout.")
     boolean json;
 
-    @Option(names = "--node", paramLabel = "HOST:PORT", split = ",",
-            description = "A node to start from (default: the nodes of the local cluster in --data).")
-    List<String> seedNodes;
-
-    @Option(names = "--data", paramLabel = "DIR", defaultValue = ".shardraft/cluster",
-            description = "Directory of the local cluster (default: ${DEFAULT-VALUE}).")
-    Path dataDir;
-
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
             description = "Deadline of each call in seconds (default: ${DEFAULT-VALUE}).")
     double timeoutSeconds;
 
-    @Option(names = {"-v", "--verbose"}, description = "Print stack traces of errors.")
-    boolean verbose;
+    @Mixin
+    ClusterOptions clusterOptions;
 
     @Override
     public Integer call() {
         BenchConfig config = config();  // usage errors (exit 2) before anything runs
-        List<Address> seedList = seedOptions();  // a bad --node is a usage error too
+        List<Address> seedList = clusterOptions.seedOptions();  // a bad --node is a usage error too
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (ClusterConnection cluster = ClusterConnection.open(seedList != null ? seedList : localSeeds(),
+        try (ClusterConnection cluster = ClusterConnection.open(seedList != null ? seedList : clusterOptions.localSeeds(),
                 config.timeout());
              ProgressBar bar = new ProgressBar(err, System.console() != null && !json)) {
             List<RunStats> results;
@@ -140,32 +128,23 @@ final class BenchRunCommand implements Callable<Integer> {
             }
             RunStats failed = results.stream().filter(r -> r.requests() == 0).findFirst().orElse(null);
             if (failed != null) {
-                return fail("no " + failed.workload() + " request succeeded with " + failed.clients() + " clients: "
+                return clusterOptions.fail("no " + failed.workload() + " request succeeded with " + failed.clients() + " clients: "
                         + failed.errorSummary() + " errors", null);
             }
             return 0;
         } catch (StatusRuntimeException e) {
-            return fail(LoadGenerator.describe(e), e);
+            return clusterOptions.fail(LoadGenerator.describe(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return fail("interrupted", e);
+            return clusterOptions.fail("interrupted", e);
         } catch (UncheckedIOException | IllegalStateException e) {
-            return fail(e.getMessage(), e);
+            return clusterOptions.fail(e.getMessage(), e);
         } catch (RuntimeException e) {
-            return fail(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+            return clusterOptions.fail(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
         } finally {
             out.flush();
             err.flush();
         }
-    }
-
-    private int fail(String message, Throwable cause) {
-        PrintWriter err = spec.commandLine().getErr();
-        err.println("shardraft: " + (message == null ? "failed" : message.strip().replaceAll("\\s*\\R\\s*", " ")));
-        if (verbose && cause != null) {
-            cause.printStackTrace(err);
-        }
-        return 1;
     }
 
     private CommandLine.ParameterException usage(String message) {
@@ -212,43 +191,5 @@ final class BenchRunCommand implements Callable<Integer> {
 
     private static Duration seconds(double s) {
         return Duration.ofNanos(Math.round(s * 1e9));
-    }
-
-    /** The --node addresses, null when none was given. */
-    List<Address> seedOptions() {
-        if (seedNodes == null || seedNodes.isEmpty()) {
-            return null;
-        }
-        List<Address> seeds = new ArrayList<>();
-        for (String s : seedNodes) {
-            try {
-                seeds.add(Address.parse(s));
-            } catch (IllegalArgumentException e) {
-                throw usage("--node: " + e.getMessage());
-            }
-        }
-        return seeds;
-    }
-
-    /** Every node of the local cluster's cluster.json in --data. */
-    List<Address> localSeeds() {
-        List<Address> seeds = new ArrayList<>();
-        Path file = dataDir.resolve("cluster.json");
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalStateException("no --node given and no local cluster in " + dataDir
-                    + " (start one with `shardraft cluster up`, or pass --node HOST:PORT)");
-        }
-        try {
-            JsonNode root = new ObjectMapper().readTree(file.toFile());
-            for (JsonNode n : root.path("nodes")) {
-                seeds.add(new Address(n.path("host").asText(), n.path("clientPort").asInt()));
-            }
-        } catch (IOException | IllegalArgumentException e) {
-            throw new IllegalStateException(file + " is not a valid cluster file: " + e.getMessage(), e);
-        }
-        if (seeds.isEmpty()) {
-            throw new IllegalStateException(file + " lists no nodes");
-        }
-        return seeds;
     }
 }

@@ -1,15 +1,8 @@
 package io.shardraft.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.StatusRuntimeException;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +11,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -66,20 +60,12 @@ final class BenchScaleCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the results as JSON on stdout.")
     boolean json;
 
-    @Option(names = "--node", paramLabel = "HOST:PORT", split = ",",
-            description = "A node to start from (default: the nodes of the local cluster in --data).")
-    List<String> seedNodes;
-
-    @Option(names = "--data", paramLabel = "DIR", defaultValue = ".shardraft/cluster",
-            description = "Directory of the local cluster (default: ${DEFAULT-VALUE}).")
-    Path dataDir;
-
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
             description = "Deadline of each call in seconds (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
-    @Option(names = {"-v", "--verbose"}, description = "Print stack traces of errors.")
-    boolean verbose;
+    @Mixin
+    ClusterOptions clusterOptions;
 
     @Override
     public Integer call() {
@@ -95,19 +81,8 @@ final class BenchScaleCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            List<Address> seeds = new ArrayList<>();
-            Map<String, Long> pids = new HashMap<>();
-            if (seedNodes != null && !seedNodes.isEmpty()) {
-                for (String s : seedNodes) {
-                    try {
-                        seeds.add(Address.parse(s));
-                    } catch (IllegalArgumentException e) {
-                        throw new CommandLine.ParameterException(spec.commandLine(), "--node: " + e.getMessage());
-                    }
-                }
-            } else {
-                readLocalCluster(seeds, pids);
-            }
+            List<Address> seeds = clusterOptions.seeds();
+            Map<String, Long> pids = clusterOptions.localPids();
             ScaleResult result;
             try (ClusterConnection cluster = ClusterConnection.open(seeds, config.timeout());
                  ScaleBenchmark bench = new ScaleBenchmark(cluster, config, pids, json ? s -> { } : err::println)) {
@@ -123,41 +98,12 @@ final class BenchScaleCommand implements Callable<Integer> {
         } catch (CommandLine.ParameterException e) {
             throw e;
         } catch (StatusRuntimeException e) {
-            return fail(e.getStatus().getCode() + " " + e.getStatus().getDescription(), e);
+            return clusterOptions.fail(e.getStatus().getCode() + " " + e.getStatus().getDescription(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return fail("interrupted", e);
+            return clusterOptions.fail("interrupted", e);
         } catch (RuntimeException e) {
-            return fail(e.getMessage(), e);
+            return clusterOptions.fail(e.getMessage(), e);
         }
-    }
-
-    private void readLocalCluster(List<Address> seeds, Map<String, Long> pids) {
-        Path file = dataDir.resolve("cluster.json");
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalStateException("no --node given and no local cluster in " + dataDir
-                    + " (start one with `shardraft cluster up`, or pass --node HOST:PORT)");
-        }
-        try {
-            JsonNode root = new ObjectMapper().readTree(file.toFile());
-            for (JsonNode n : root.path("nodes")) {
-                seeds.add(new Address(n.path("host").asText(), n.path("clientPort").asInt()));
-                long pid = n.path("pid").asLong();
-                if (pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-                    pids.put(n.path("id").asText(), pid);
-                }
-            }
-        } catch (IOException | IllegalArgumentException e) {
-            throw new IllegalStateException(file + " is not a valid cluster file: " + e.getMessage(), e);
-        }
-    }
-
-    private int fail(String message, Throwable cause) {
-        PrintWriter err = spec.commandLine().getErr();
-        err.println("shardraft: " + (message == null ? "failed" : message.strip().replaceAll("\\s*\\R\\s*", " ")));
-        if (verbose && cause != null) {
-            cause.printStackTrace(err);
-        }
-        return 1;
     }
 }

@@ -116,7 +116,11 @@ public final class NodeConfigLoader {
             s.snapshotThreshold(positive(v, SNAPSHOT_THRESHOLD));
         }
         if (v.containsKey(LOG_STORE)) {
-            s.logStore(RaftLogStore.parse(v.get(LOG_STORE)));
+            try {
+                s.logStore(RaftLogStore.parse(v.get(LOG_STORE)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(LOG_STORE + ": " + e.getMessage(), e);
+            }
         }
         RaftSettings settings = s.build();
         Path data = Path.of(required(v, DATA_DIR));

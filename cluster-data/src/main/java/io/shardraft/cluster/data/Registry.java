@@ -11,6 +11,7 @@ import io.shardraft.cluster.error.ReplicationException;
 import io.shardraft.cluster.log.SharedLogStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -146,7 +147,7 @@ public final class Registry implements AutoCloseable {
         if (config.settings().logStore() == RaftLogStore.PER_GROUP) {
             // The logs of this node's groups are in the shared store; per-group logs would start empty and
             // the node would answer for entries it no longer has.
-            Preconditions.checkState(!java.nio.file.Files.exists(dir), "node %s keeps its Raft logs in the shared "
+            Preconditions.checkState(!Files.exists(dir), "node %s keeps its Raft logs in the shared "
                     + "store %s; it cannot start with raft.log-store=per-group", config.nodeId(), dir);
             return null;
         }

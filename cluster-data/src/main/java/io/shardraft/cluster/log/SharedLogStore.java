@@ -120,7 +120,7 @@ public final class SharedLogStore implements AutoCloseable {
         LOG.info("purged the Raft log of group {} from {}", groupId, dir);
     }
 
-    /** Group ids of which the store holds any key (for checks and tests). */
+    /** How many keys (entries, configuration entries, first-index record) the store holds for the group. */
     public long keyCount(String groupId) {
         LogKeys keys = new LogKeys(groupId);
         return run(() -> count(entries, keys) + count(conf, keys));
