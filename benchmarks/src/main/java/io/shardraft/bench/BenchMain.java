@@ -43,7 +43,8 @@ public final class BenchMain implements Callable<Integer> {
     }
 
     /** {@code shardraft bench}: without a subcommand, a usage error. */
-    @Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchRunCommand.class, BenchJmhCommand.class, BenchCompareCommand.class},
+    @Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchRunCommand.class, BenchJmhCommand.class,
+            BenchCompareCommand.class, BenchScaleCommand.class},
             description = "Measure a shardraft cluster's throughput and latency.")
     static final class Bench implements Callable<Integer> {
         @Spec

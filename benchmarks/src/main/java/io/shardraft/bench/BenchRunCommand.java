@@ -13,6 +13,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -92,28 +93,20 @@ final class BenchRunCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the results as JSON on stdout.")
     boolean json;
 
-    @Option(names = "--node", paramLabel = "HOST:PORT", split = ",",
-            description = "A node to start from (default: the nodes of the local cluster in --data).")
-    List<String> seedNodes;
-
-    @Option(names = "--data", paramLabel = "DIR", defaultValue = ".shardraft/cluster",
-            description = "Directory of the local cluster (default: ${DEFAULT-VALUE}).")
-    Path dataDir;
-
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
             description = "Deadline of each call in seconds (default: ${DEFAULT-VALUE}).")
     double timeoutSeconds;
 
-    @Option(names = {"-v", "--verbose"}, description = "Print stack traces of errors.")
-    boolean verbose;
+    @Mixin
+    ClusterOptions clusterOptions;
 
     @Override
     public Integer call() {
         BenchConfig config = config();  // usage errors (exit 2) before anything runs
-        List<Address> seedList = seedOptions();  // a bad --node is a usage error too
+        List<Address> seedList = clusterOptions.seedOptions();  // a bad --node is a usage error too
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (ClusterConnection cluster = ClusterConnection.open(seedList != null ? seedList : localSeeds(),
+        try (ClusterConnection cluster = ClusterConnection.open(seedList != null ? seedList : clusterOptions.localSeeds(),
                 config.timeout());
              ProgressBar bar = new ProgressBar(err, System.console() != null && !json)) {
             List<RunStats> results;
@@ -135,27 +128,23 @@ final class BenchRunCommand implements Callable<Integer> {
             }
             RunStats failed = results.stream().filter(r -> r.requests() == 0).findFirst().orElse(null);
             if (failed != null) {
-                return fail("no " + failed.workload() + " request succeeded with " + failed.clients() + " clients: "
+                return clusterOptions.fail("no " + failed.workload() + " request succeeded with " + failed.clients() + " clients: "
                         + failed.errorSummary() + " errors", null);
             }
             return 0;
         } catch (StatusRuntimeException e) {
-            return fail(LoadGenerator.describe(e), e);
+            return clusterOptions.fail(LoadGenerator.describe(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return fail("interrupted", e);
+            return clusterOptions.fail("interrupted", e);
         } catch (UncheckedIOException | IllegalStateException e) {
-            return fail(e.getMessage(), e);
+            return clusterOptions.fail(e.getMessage(), e);
         } catch (RuntimeException e) {
-            return fail(BenchCommands.describe(e), e);
+            return clusterOptions.fail(BenchCommands.describe(e), e);
         } finally {
             out.flush();
             err.flush();
         }
-    }
-
-    private int fail(String message, Throwable cause) {
-        return BenchCommands.fail(spec, verbose, message, cause);
     }
 
     private CommandLine.ParameterException usage(String message) {
@@ -196,15 +185,5 @@ final class BenchRunCommand implements Callable<Integer> {
 
     private static Duration seconds(double s) {
         return BenchCommands.seconds(s);
-    }
-
-    /** The --node addresses, null when none was given. */
-    List<Address> seedOptions() {
-        return BenchCommands.seeds(spec, seedNodes);
-    }
-
-    /** Every node of the local cluster's cluster.json in --data. */
-    List<Address> localSeeds() {
-        return LocalClusterSeeds.read(dataDir);
     }
 }

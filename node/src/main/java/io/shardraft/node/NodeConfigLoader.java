@@ -2,6 +2,7 @@ package io.shardraft.node;
 
 import io.shardraft.cluster.data.NodeAddress;
 import io.shardraft.cluster.data.PeerRoutes;
+import io.shardraft.cluster.data.RaftLogStore;
 import io.shardraft.cluster.data.RaftSettings;
 import java.io.IOException;
 import java.io.Reader;
@@ -33,11 +34,12 @@ public final class NodeConfigLoader {
     public static final String APPLY_TIMEOUT_MS = "raft.apply-timeout-ms";
     public static final String SNAPSHOT_INTERVAL_S = "raft.snapshot-interval-s";
     public static final String SNAPSHOT_THRESHOLD = "raft.snapshot-threshold";
+    public static final String LOG_STORE = "raft.log-store";
 
     /** Every key a node reads, in the order documented. */
     public static final List<String> KEYS = List.of(NODE_ID, NODE_HOST, NODE_BIND, NODE_CLIENT_PORT, NODE_RAFT_PORT,
             CLUSTER_PEERS, CLUSTER_ROUTES, DATA_DIR, ELECTION_TIMEOUT_MS, HEARTBEAT_MS, APPLY_TIMEOUT_MS, SNAPSHOT_INTERVAL_S,
-            SNAPSHOT_THRESHOLD);
+            SNAPSHOT_THRESHOLD, LOG_STORE);
 
     private NodeConfigLoader() {
     }
@@ -112,6 +114,13 @@ public final class NodeConfigLoader {
         }
         if (v.containsKey(SNAPSHOT_THRESHOLD)) {
             s.snapshotThreshold(positive(v, SNAPSHOT_THRESHOLD));
+        }
+        if (v.containsKey(LOG_STORE)) {
+            try {
+                s.logStore(RaftLogStore.parse(v.get(LOG_STORE)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(LOG_STORE + ": " + e.getMessage(), e);
+            }
         }
         RaftSettings settings = s.build();
         Path data = Path.of(required(v, DATA_DIR));

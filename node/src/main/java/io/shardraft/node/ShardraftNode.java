@@ -120,7 +120,8 @@ public final class ShardraftNode implements AutoCloseable {
                 return;
             }
             try {
-                database.purgeUnknownDirectories(Set.of(ClusterMetadata.META_INDEX));
+                // the shared Raft log store lives beside the index directories and holds every group's log
+                database.purgeUnknownDirectories(Set.of(ClusterMetadata.META_INDEX, Registry.SHARED_LOG_DIR));
             } catch (RuntimeException ex) {
                 LOG.warn("node {} could not remove stale index directories", config.nodeId(), ex);
             }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shardraft.cluster.data.RaftLogStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +38,9 @@ class NodeConfigLoaderTest {
         assertEquals("127.0.0.1", c.bindHost());
         assertEquals(Duration.ofMillis(2000), c.settings().electionTimeout());
         assertEquals(Duration.ofMillis(200), c.settings().heartbeatTimeout());
+        assertEquals(RaftLogStore.SHARED, c.settings().logStore());
+        assertEquals(RaftLogStore.PER_GROUP, NodeConfigLoader.load(f, Map.of("SHARDRAFT_RAFT_LOG_STORE", "per-group"))
+                .settings().logStore());
         NodeConfig envOnly = NodeConfigLoader.load(null, Map.of("SHARDRAFT_NODE_ID", "n2",
                 "SHARDRAFT_CLUSTER_PEERS", "n1@h1:1:2,n2@h2:3:4", "SHARDRAFT_DATA_DIR", "/d",
                 "SHARDRAFT_NODE_BIND", "0.0.0.0"));
@@ -55,6 +59,8 @@ class NodeConfigLoaderTest {
                 with(base, "SHARDRAFT_CLUSTER_PEERS", "n1@h:1")));
         assertMessage("raft.election-timeout-ms must be a whole number", () -> NodeConfigLoader.load(null,
                 with(base, "SHARDRAFT_RAFT_ELECTION_TIMEOUT_MS", "soon")));
+        assertMessage("raft.log-store: unknown Raft log store 'rocks': use shared or per-group",
+                () -> NodeConfigLoader.load(null, with(base, "SHARDRAFT_RAFT_LOG_STORE", "rocks")));
         assertMessage("differ from its entry", () -> NodeConfigLoader.load(null,
                 with(base, "SHARDRAFT_NODE_CLIENT_PORT", "9999")));
         assertMessage("unknown key 'node.colour'", () -> NodeConfigLoader.load(file("node.colour=red\n"), base));

@@ -2,6 +2,7 @@ package io.shardraft.cluster.data;
 
 import com.google.common.base.Preconditions;
 import io.shardraft.cluster.error.ReplicationException;
+import io.shardraft.cluster.log.SharedLogStore;
 import io.shardraft.cluster.spi.HostShard;
 import io.shardraft.cluster.spi.HostShardFactory;
 import java.io.IOException;
@@ -25,12 +26,21 @@ public final class IndexRaft implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger("index_raft");
 
     private final IndexRaftConfig config;
+    /** The node's shared Raft log store; null when every group keeps its own log. */
+    private final SharedLogStore sharedLog;
     private final ConcurrentHashMap<String, ShardStore> stores = new ConcurrentHashMap<>();
     private volatile boolean started;
     private volatile boolean shutDown;
 
+    /** An index whose groups keep their logs per group (JRaft's default log storage). */
     public IndexRaft(IndexRaftConfig config) {
+        this(config, null);
+    }
+
+    /** An index whose groups keep their logs in {@code sharedLog} (null: per group). */
+    public IndexRaft(IndexRaftConfig config, SharedLogStore sharedLog) {
         this.config = Preconditions.checkNotNull(config, "config");
+        this.sharedLog = sharedLog;
     }
 
     public IndexRaftConfig config() {
@@ -99,7 +109,7 @@ public final class IndexRaft implements AutoCloseable {
                 throw new UncheckedIOException("cannot open host shard " + config.index() + "/" + shard, e);
             }
         }
-        ShardStore store = new ShardStore(storeConfig);
+        ShardStore store = new ShardStore(storeConfig, sharedLog);
         store.setShard(host);
         try {
             store.start();
@@ -148,6 +158,9 @@ public final class IndexRaft implements AutoCloseable {
             return false;
         }
         s.stop();
+        if (sharedLog != null) {
+            sharedLog.purge(s.config().groupId());
+        }
         Path dir = s.config().dataPath();
         try {
             Directories.deleteRecursively(dir);

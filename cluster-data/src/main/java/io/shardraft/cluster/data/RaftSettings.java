@@ -19,6 +19,7 @@ import java.time.Duration;
  * @param maxCommandBytes    the largest serialized command accepted into a log (larger: INVALID_ARGUMENT)
  * @param retryBudget        how long the Router keeps retrying NOT_LEADER/UNAVAILABLE (e.g. during an
  *                           election) before it gives up
+ * @param logStore           where the node keeps its groups' Raft logs (default: one shared store)
  */
 public record RaftSettings(
         Duration applyTimeout,
@@ -29,7 +30,8 @@ public record RaftSettings(
         long snapshotThreshold,
         int maxMessageBytes,
         int maxCommandBytes,
-        Duration retryBudget) {
+        Duration retryBudget,
+        RaftLogStore logStore) {
 
     public static final RaftSettings DEFAULTS = builder().build();
 
@@ -40,6 +42,7 @@ public record RaftSettings(
         positive(leaderLeaseTimeout, "leaderLeaseTimeout");
         positive(snapshotInterval, "snapshotInterval");
         positive(retryBudget, "retryBudget");
+        Preconditions.checkNotNull(logStore, "logStore");
         Preconditions.checkArgument(heartbeatTimeout.compareTo(electionTimeout) < 0,
                 "heartbeatTimeout (%s) must be shorter than electionTimeout (%s)", heartbeatTimeout, electionTimeout);
         Preconditions.checkArgument(leaderLeaseTimeout.compareTo(electionTimeout) < 0,
@@ -83,10 +86,11 @@ public record RaftSettings(
                 .snapshotThreshold(snapshotThreshold)
                 .maxMessageBytes(maxMessageBytes)
                 .maxCommandBytes(maxCommandBytes)
-                .retryBudget(retryBudget);
+                .retryBudget(retryBudget)
+                .logStore(logStore);
     }
 
-    /** Builder with the defaults: 10 s apply, 100 ms heartbeat, 1 s election, 900 ms lease, snapshots every 120 s after 8192 entries, 64 MiB messages, 16 MiB commands, 5 s retry budget. */
+    /** Builder with the defaults: 10 s apply, 100 ms heartbeat, 1 s election, 900 ms lease, snapshots every 120 s after 8192 entries, 64 MiB messages, 16 MiB commands, 5 s retry budget, the shared log store. */
     public static final class Builder {
         private Duration applyTimeout = Duration.ofSeconds(10);
         private Duration heartbeatTimeout = Duration.ofMillis(100);
@@ -97,6 +101,7 @@ public record RaftSettings(
         private int maxMessageBytes = 64 * 1024 * 1024;
         private int maxCommandBytes = 16 * 1024 * 1024;
         private Duration retryBudget = Duration.ofSeconds(5);
+        private RaftLogStore logStore = RaftLogStore.SHARED;
 
         public Builder applyTimeout(Duration v) { this.applyTimeout = v; return this; }
         public Builder heartbeatTimeout(Duration v) { this.heartbeatTimeout = v; return this; }
@@ -107,10 +112,11 @@ public record RaftSettings(
         public Builder maxMessageBytes(int v) { this.maxMessageBytes = v; return this; }
         public Builder maxCommandBytes(int v) { this.maxCommandBytes = v; return this; }
         public Builder retryBudget(Duration v) { this.retryBudget = v; return this; }
+        public Builder logStore(RaftLogStore v) { this.logStore = v; return this; }
 
         public RaftSettings build() {
             return new RaftSettings(applyTimeout, heartbeatTimeout, electionTimeout, leaderLeaseTimeout,
-                    snapshotInterval, snapshotThreshold, maxMessageBytes, maxCommandBytes, retryBudget);
+                    snapshotInterval, snapshotThreshold, maxMessageBytes, maxCommandBytes, retryBudget, logStore);
         }
     }
 }

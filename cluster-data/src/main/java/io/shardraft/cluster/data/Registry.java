@@ -8,8 +8,10 @@ import com.alipay.sofa.jraft.util.Endpoint;
 import com.google.common.base.Preconditions;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.shardraft.cluster.error.ReplicationException;
+import io.shardraft.cluster.log.SharedLogStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,6 +50,7 @@ public final class Registry implements AutoCloseable {
     private LeaderForwarder forwarder;
     private ScheduledExecutorService scheduler;
     private ExecutorService readExecutor;
+    private SharedLogStore sharedLog;
     private volatile boolean started;
 
     public Registry(RegistryConfig config) {
@@ -62,17 +65,25 @@ public final class Registry implements AutoCloseable {
         return config.nodeId();
     }
 
-    /** Starts the node's JRaft RPC server on {@code bindHost:raftPort} and the shared executors. */
+    /** Where the shared Raft log store lives; not a valid index name, so no index directory collides. */
+    public static final String SHARED_LOG_DIR = "_raft-log";
+
+    /**
+     * Starts the node's JRaft RPC server on {@code bindHost:raftPort}, the shared executors and (in the
+     * default {@link RaftLogStore#SHARED} mode) the shared Raft log store.
+     */
     public synchronized void start() {
         if (started) {
             return;
         }
+        this.sharedLog = openLogStore();
         NodeAddress self = config.self();
         this.endpoint = new Endpoint(self.host(), self.raftPort());
         BoltRpcServer server = new BoltRpcServer(
                 new com.alipay.remoting.rpc.RpcServer(config.bindHost(), config.raftPort(), true));
         RaftRpcServerFactory.addRaftRequestProcessors(server);
         if (!server.init(null)) {
+            closeLogStore();
             throw ReplicationException.unavailable("cannot start the Raft RPC server of node " + config.nodeId()
                     + " on " + config.bindHost() + ":" + config.raftPort());
         }
@@ -127,7 +138,36 @@ public final class Registry implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        closeLogStore();
         LOG.info("registry of node {} shut down", config.nodeId());
+    }
+
+    private SharedLogStore openLogStore() {
+        Path dir = config.dataDir().resolve(SHARED_LOG_DIR);
+        if (config.settings().logStore() == RaftLogStore.PER_GROUP) {
+            // The logs of this node's groups are in the shared store; per-group logs would start empty and
+            // the node would answer for entries it no longer has.
+            Preconditions.checkState(!Files.exists(dir), "node %s keeps its Raft logs in the shared "
+                    + "store %s; it cannot start with raft.log-store=per-group", config.nodeId(), dir);
+            return null;
+        }
+        try {
+            return SharedLogStore.open(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the Raft log store of node " + config.nodeId(), e);
+        }
+    }
+
+    private void closeLogStore() {
+        if (sharedLog != null) {
+            sharedLog.close();
+            sharedLog = null;
+        }
+    }
+
+    /** The node's shared Raft log store, if it uses one. */
+    public Optional<SharedLogStore> sharedLogStore() {
+        return Optional.ofNullable(sharedLog);
     }
 
     /**
@@ -175,7 +215,7 @@ public final class Registry implements AutoCloseable {
         Names.checkName("index", index);
         checkStarted();
         return indices.computeIfAbsent(index, i -> {
-            IndexRaft raft = new IndexRaft(config.indexRaftConfig(i));
+            IndexRaft raft = new IndexRaft(config.indexRaftConfig(i), sharedLog);
             raft.start();
             return raft;
         });

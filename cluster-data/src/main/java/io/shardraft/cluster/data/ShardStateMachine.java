@@ -15,10 +15,12 @@ import io.shardraft.api.v1.Command;
 import io.shardraft.api.v1.CommandResult;
 import io.shardraft.cluster.error.ReplicationException;
 import io.shardraft.cluster.spi.HostShard;
+import io.shardraft.cluster.spi.LoggedCommand;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -34,6 +36,8 @@ import org.apache.logging.log4j.Logger;
 final class ShardStateMachine extends StateMachineAdapter {
     private static final Logger LOG = LogManager.getLogger(ShardStateMachine.class);
     static final String HOST_SNAPSHOT_DIR = "host";
+    /** The most commands handed to the host in one {@link HostShard#applyBatch} (one storage commit). */
+    static final int MAX_CHUNK = 256;
 
     private final String group;
     private final HostShard shard;
@@ -70,53 +74,83 @@ final class ShardStateMachine extends StateMachineAdapter {
         return shard;
     }
 
+    /**
+     * Hands the committed entries of this JRaft batch to the host in chunks of up to {@link #MAX_CHUNK}
+     * commands, one {@link HostShard#applyBatch} (one storage commit) per chunk, and completes the callers
+     * only once their chunk is durable. If the host fails, the whole chunk is rolled back on this replica
+     * (the host took none of it), its callers get INTERNAL and the group stops here, as for one entry.
+     */
     @Override
     public void onApply(Iterator iter) {
-        long last = lastApplied.get();
+        List<LoggedCommand> commands = new ArrayList<>();
+        List<ApplyClosure> closures = new ArrayList<>();
         while (iter.hasNext()) {
-            long index = iter.getIndex();
-            Closure done = iter.done();
-            ApplyClosure closure = done instanceof ApplyClosure c ? c : null;
-            CommandResult result = null;
-            ReplicationException failure = null;
+            long chunkStart = iter.getIndex();
+            long chunkEnd = chunkStart;
+            commands.clear();
+            closures.clear();
+            List<Runnable> rejected = new ArrayList<>();
+            while (iter.hasNext() && commands.size() + rejected.size() < MAX_CHUNK) {
+                long index = iter.getIndex();
+                ApplyClosure closure = iter.done() instanceof ApplyClosure c ? c : null;
+                try {
+                    commands.add(new LoggedCommand(index,
+                            closure != null ? closure.command() : Command.parseFrom(iter.getData())));
+                    closures.add(closure);
+                } catch (InvalidProtocolBufferException e) {
+                    // Cannot happen for entries proposed through ShardStore (validated first); the same bytes
+                    // fail the same way on every replica, so skipping keeps replicas identical.
+                    LOG.error("[{}] entry {} is not a Command; skipped: {}", group, index, e.getMessage());
+                    if (closure != null) {
+                        ReplicationException failure = new ReplicationException(ReplicationException.Reason.INTERNAL,
+                                "entry " + index + " of " + group + " is not a valid command: " + e.getMessage());
+                        rejected.add(() -> closure.fail(failure));
+                    }
+                }
+                chunkEnd = index;
+                iter.next();
+            }
+            List<CommandResult> results;
             try {
-                Command command = closure != null ? closure.command() : Command.parseFrom(iter.getData());
-                result = shard.apply(index, command);
-                if (result.getLogIndex() != index) {
-                    result = result.toBuilder().setLogIndex(index).build();
+                results = commands.isEmpty() ? List.of() : shard.applyBatch(commands);
+                if (results.size() != commands.size()) {
+                    throw new IllegalStateException("host returned " + results.size() + " results for "
+                            + commands.size() + " commands");
                 }
-            } catch (InvalidProtocolBufferException e) {
-                // Cannot happen for entries proposed through ShardStore (validated first); the same bytes
-                // fail the same way on every replica, so skipping keeps replicas identical.
-                LOG.error("[{}] entry {} is not a Command; skipped: {}", group, index, e.getMessage());
-                failure = new ReplicationException(ReplicationException.Reason.INTERNAL,
-                        "entry " + index + " of " + group + " is not a valid command: " + e.getMessage());
             } catch (RuntimeException e) {
-                // The host shard is broken (its storage failed). Skipping the entry here would let this
+                // The host shard is broken (its storage failed). Skipping the chunk here would let this
                 // replica silently diverge from the others, so the group stops on this node instead: the
-                // caller gets INTERNAL, JRaft fails the rest of the batch, and the other replicas go on.
-                LOG.error("[{}] host shard failed to apply entry {}; stopping this replica", group, index, e);
-                if (closure != null) {
-                    closure.fail(new ReplicationException(ReplicationException.Reason.INTERNAL,
-                            "shard " + group + " failed to apply entry " + index + " on this replica: " + e, null, e));
+                // callers get INTERNAL, JRaft fails the rest of the batch, and the other replicas go on.
+                LOG.error("[{}] host shard failed to apply entries {}..{}; stopping this replica", group,
+                        chunkStart, chunkEnd, e);
+                for (int i = 0; i < closures.size(); i++) {
+                    if (closures.get(i) != null) {
+                        closures.get(i).fail(new ReplicationException(ReplicationException.Reason.INTERNAL,
+                                "shard " + group + " failed to apply entry " + commands.get(i).logIndex()
+                                        + " on this replica: " + e, null, e));
+                    }
                 }
-                iter.setErrorAndRollback(1, new Status(RaftError.ESTATEMACHINE,
-                        "host shard of %s failed at entry %d: %s", group, index, e.toString()));
-                waiters.advance(last);
+                rejected.forEach(Runnable::run);
+                // Roll JRaft's applied index back to before the chunk: the iterator stands after it, on a
+                // data entry (counted by JRaft as the first rolled back) when hasNext() says so.
+                long ntail = chunkEnd - chunkStart + 1 + (iter.hasNext() ? 1 : 0);
+                iter.setErrorAndRollback(ntail, new Status(RaftError.ESTATEMACHINE,
+                        "host shard of %s failed at entries %d..%d: %s", group, chunkStart, chunkEnd, e.toString()));
                 return;
             }
-            last = Math.max(last, index);
-            lastApplied.accumulateAndGet(index, Math::max);
-            if (closure != null) {
-                if (failure == null) {
-                    closure.succeed(result);
-                } else {
-                    closure.fail(failure);
+            lastApplied.accumulateAndGet(chunkEnd, Math::max);
+            for (int i = 0; i < closures.size(); i++) {
+                ApplyClosure closure = closures.get(i);
+                if (closure != null) {
+                    CommandResult result = results.get(i);
+                    long index = commands.get(i).logIndex();
+                    closure.succeed(result.getLogIndex() == index ? result
+                            : result.toBuilder().setLogIndex(index).build());
                 }
             }
-            iter.next();
+            rejected.forEach(Runnable::run);
+            waiters.advance(lastApplied.get());
         }
-        waiters.advance(last);
     }
 
     @Override

@@ -17,6 +17,7 @@ import io.shardraft.api.v1.Command;
 import io.shardraft.api.v1.CommandResult;
 import io.shardraft.cluster.error.ReplicationException;
 import io.shardraft.cluster.error.ReplicationException.Reason;
+import io.shardraft.cluster.log.SharedLogStore;
 import io.shardraft.cluster.spi.HostShard;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,8 +43,12 @@ import org.apache.logging.log4j.Logger;
 public final class ShardStore implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger("shard_raft_store");
     private static final byte[] NO_CONTEXT = new byte[0];
+    static final int RPC_PROCESSOR_THREADS = 3;
+    static final int DISRUPTOR_SLOTS = 1024;
 
     private final ShardStoreConfig config;
+    /** The node's shared Raft log store; null: this group keeps its own RocksDB log under raft/log. */
+    private final SharedLogStore sharedLog;
     private final Clock clock;
     private final String description;
     private HostShard shard;
@@ -51,12 +56,19 @@ public final class ShardStore implements AutoCloseable {
     private volatile Node node;
     private volatile boolean stopped;
 
+    /** A replica that keeps its Raft log in a RocksDB of its own. */
     public ShardStore(ShardStoreConfig config) {
-        this(config, Clock.systemUTC());
+        this(config, null);
     }
 
-    ShardStore(ShardStoreConfig config, Clock clock) {
+    /** A replica that keeps its Raft log in the node's shared store ({@code null}: a log of its own). */
+    public ShardStore(ShardStoreConfig config, SharedLogStore sharedLog) {
+        this(config, sharedLog, Clock.systemUTC());
+    }
+
+    ShardStore(ShardStoreConfig config, SharedLogStore sharedLog, Clock clock) {
         this.config = Preconditions.checkNotNull(config, "config");
+        this.sharedLog = sharedLog;
         this.clock = clock;
         this.description = "index '" + config.index() + "' shard '" + config.shard() + "'";
     }
@@ -83,8 +95,15 @@ public final class ShardStore implements AutoCloseable {
             return;
         }
         Preconditions.checkState(shard != null, "no host shard set for %s", description);
+        Path logDir = config.raftDir().resolve("log");
         try {
-            Files.createDirectories(config.raftDir().resolve("log"));
+            if (sharedLog == null) {
+                Files.createDirectories(logDir);
+            } else if (Files.isDirectory(logDir)) {
+                // Written in per-group mode: starting on an empty shared log would forget acknowledged entries.
+                throw new ReplicationException(Reason.INTERNAL, description + " on node " + config.nodeId()
+                        + " keeps its Raft log in " + logDir + "; start the node with raft.log-store=per-group");
+            }
             Files.createDirectories(config.raftDir().resolve("meta"));
             Files.createDirectories(config.raftDir().resolve("snapshot"));
         } catch (IOException e) {
@@ -92,7 +111,7 @@ public final class ShardStore implements AutoCloseable {
                     + config.raftDir(), e);
         }
         ShardStateMachine machine = new ShardStateMachine(config.groupId(), shard);
-        NodeOptions opts = nodeOptions(machine);
+        NodeOptions opts = nodeOptions(machine, logDir);
         PeerId self = peerOf(config.nodeId());
         try {
             this.node = RaftServiceFactory.createAndInitRaftNode(config.groupId(), self, opts);
@@ -105,7 +124,7 @@ public final class ShardStore implements AutoCloseable {
                 config.members());
     }
 
-    private NodeOptions nodeOptions(ShardStateMachine machine) {
+    private NodeOptions nodeOptions(ShardStateMachine machine, Path logDir) {
         RaftSettings s = config.settings();
         NodeOptions opts = new NodeOptions();
         opts.setFsm(machine);
@@ -114,7 +133,10 @@ public final class ShardStore implements AutoCloseable {
         opts.setLeaderLeaseTimeRatio(s.leaderLeaseTimeRatio());
         opts.setSnapshotIntervalSecs((int) s.snapshotInterval().toSeconds());
         opts.setSnapshotLogIndexMargin((int) s.snapshotThreshold());
-        opts.setLogUri(config.raftDir().resolve("log").toString());
+        opts.setLogUri(logDir.toString());
+        if (sharedLog != null) {
+            opts.setServiceFactory(sharedLog.serviceFactory(config.groupId()));
+        }
         opts.setRaftMetaUri(config.raftDir().resolve("meta").toString());
         opts.setSnapshotUri(config.raftDir().resolve("snapshot").toString());
         // Thousands of groups per node: share JRaft's timers and timer threads across groups.
@@ -126,7 +148,17 @@ public final class ShardStore implements AutoCloseable {
         // A full apply queue fails fast with EBUSY (-> RESOURCE_EXHAUSTED) instead of blocking the caller.
         opts.setApplyTaskMode(ApplyTaskMode.NonBlocking);
         opts.setEnableMetrics(false);
+        // Per-group cost (DESIGN rule 2). Every JRaft node has its own RPC client whose response executor
+        // keeps rpcProcessorThreadPoolSize / 3 core threads (default 64 / 3 = 21 per group, created as
+        // responses arrive); the callbacks it runs are short (replicator bookkeeping), so one core thread
+        // and up to three per group are enough.
+        opts.setRpcProcessorThreadPoolSize(RPC_PROCESSOR_THREADS);
         RaftOptions raft = new RaftOptions();
+        // Each group has four disruptors (proposals, log, state machine, read index) whose ring buffers are
+        // preallocated: 16384 slots each by default, about 2 MB of heap per group before it does anything.
+        // 1024 slots still hold far more proposals than a group batches at once; a full queue is EBUSY,
+        // which callers get as RESOURCE_EXHAUSTED (DESIGN rule 7), never a hang.
+        raft.setDisruptorBufferSize(DISRUPTOR_SLOTS);
         raft.setElectionHeartbeatFactor(s.electionHeartbeatFactor());
         raft.setReadOnlyOptions(ReadOnlyOption.ReadOnlySafe);
         raft.setSync(true);

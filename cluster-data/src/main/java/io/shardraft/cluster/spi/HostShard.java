@@ -4,6 +4,8 @@ import io.shardraft.api.v1.Command;
 import io.shardraft.api.v1.CommandResult;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The host database's shard, as the replication core sees it: the state that one Raft group
@@ -23,6 +25,12 @@ import java.nio.file.Path;
  *       throws only when the shard itself is broken (e.g. its storage failed); the core then fails
  *       the entry's caller with INTERNAL and stops this replica's group (JRaft error state) rather
  *       than skip the entry and diverge; the other replicas keep serving.</li>
+ *   <li>{@link #applyBatch} applies consecutive committed commands as one unit: durable together with the
+ *       index of the last one, and no reader sees some of them without the others. If it throws, none of
+ *       them took effect (the shard is broken, as for {@link #apply}). The core hands it every command of
+ *       one JRaft apply batch, so a shard can commit its storage once per batch rather than per entry; a
+ *       crash before that commit loses nothing, since the core replays the log's tail after
+ *       {@link #lastAppliedIndex()}.</li>
  *   <li>{@link #saveSnapshot} makes the state durable and writes a self-contained copy of it into the
  *       directory; after it returns the core may truncate the log up to the applied index.</li>
  *   <li>{@link #loadSnapshot} replaces the whole state with the copy in the directory. It throws when
@@ -33,6 +41,18 @@ public interface HostShard extends AutoCloseable {
 
     /** Applies a committed command at {@code logIndex}; returns a result per item. */
     CommandResult apply(long logIndex, Command command);
+
+    /**
+     * Applies consecutive committed commands (ascending log indexes) as one unit; returns one result per
+     * command, in order. The default applies them one by one, each durable on its own.
+     */
+    default List<CommandResult> applyBatch(List<LoggedCommand> commands) {
+        List<CommandResult> results = new ArrayList<>(commands.size());
+        for (LoggedCommand c : commands) {
+            results.add(apply(c.logIndex(), c.command()));
+        }
+        return results;
+    }
 
     /** The log index of the last command applied to (and persisted with) this shard's data; 0 if none. */
     long lastAppliedIndex();

@@ -253,7 +253,9 @@ class ReplicationClusterTest {
         for (String node : cluster.nodeIds()) {
             for (int s = 0; s < SHARDS; s++) {
                 Path p = cluster.registry(node).dataPath(INDEX, shardName(s));
-                assertTrue(Files.isDirectory(p.resolve("raft").resolve("log")), p + " exists while the index lives");
+                assertTrue(Files.isDirectory(p.resolve("raft").resolve("meta")), p + " exists while the index lives");
+                assertTrue(cluster.registry(node).sharedLogStore().orElseThrow()
+                        .keyCount(Names.groupId(INDEX, shardName(s))) > 0, "log of shard " + s + " on " + node);
                 dirs.add(p);
             }
         }
@@ -264,6 +266,12 @@ class ReplicationClusterTest {
         }
         for (Path p : dirs) {
             assertFalse(Files.exists(p), p + " deleted");
+        }
+        for (String node : cluster.nodeIds()) {
+            for (int s = 0; s < SHARDS; s++) {
+                assertEquals(0, cluster.registry(node).sharedLogStore().orElseThrow()
+                        .keyCount(Names.groupId(INDEX, shardName(s))), "log of dropped shard " + s + " on " + node);
+            }
         }
         for (int s = 0; s < SHARDS; s++) {
             assertTrue(NodeManager.getInstance().getNodesByGroupId(Names.groupId(INDEX, shardName(s))).isEmpty(),

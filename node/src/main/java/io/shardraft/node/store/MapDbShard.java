@@ -16,6 +16,7 @@ import io.shardraft.api.v1.ObjectData;
 import io.shardraft.api.v1.PutObject;
 import io.shardraft.api.v1.Vector;
 import io.shardraft.cluster.spi.HostShard;
+import io.shardraft.cluster.spi.LoggedCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -45,9 +46,9 @@ import org.mapdb.Serializer;
  * The reference host shard: objects with JSON properties and an optional vector in one MapDB file per
  * replica ({@code dir/objects.db}).
  *
- * <p>Writes come only through {@link #apply} (from the Raft state-machine thread). Each apply runs in one
- * MapDB transaction that also records the applied log index, so a whole entry (including a batch) is
- * durable together or not at all, and replayed entries are recognized and skipped. Apply is
+ * <p>Writes come only through {@link #applyBatch} (from the Raft state-machine thread). Each batch of
+ * committed entries runs in one MapDB transaction (one commit) that also records the applied log index,
+ * so the batch is durable together or not at all, and replayed entries are recognized and skipped. Apply is
  * deterministic: times come from {@link Command#getProposedAtMillis()}, versions are log indexes.
  *
  * <p>If storage fails during an apply, the transaction is rolled back, the exception rethrown, and every
@@ -149,7 +150,16 @@ public final class MapDbShard implements HostShard {
 
     @Override
     public CommandResult apply(long logIndex, Command command) {
-        Preconditions.checkArgument(logIndex > 0, "logIndex must be > 0, got %s", logIndex);
+        return applyBatch(List.of(new LoggedCommand(logIndex, command))).get(0);
+    }
+
+    /**
+     * Applies the commands in one MapDB transaction with the index of the last one: one commit for the
+     * batch, and readers (held out by the write lock) see all of it or none of it. Entries at or below the
+     * applied index are skipped (a replay).
+     */
+    @Override
+    public List<CommandResult> applyBatch(List<LoggedCommand> commands) {
         Lock w = lock.writeLock();
         w.lock();
         try {
@@ -158,29 +168,39 @@ public final class MapDbShard implements HostShard {
                 throw new IllegalStateException("shard " + name + " is broken: applying an entry after "
                         + lastAppliedIndex + " failed; reopen it or load a snapshot", broken);
             }
-            CommandResult.Builder result = CommandResult.newBuilder().setLogIndex(logIndex);
-            if (logIndex <= lastAppliedIndex) {
-                LOG.debug("{}: skipping entry {} (already applied up to {})", name, logIndex, lastAppliedIndex);
-                return result.build();
-            }
+            List<CommandResult> results = new ArrayList<>(commands.size());
+            long applied = lastAppliedIndex;
             try {
-                applyOp(logIndex, command, result);
-                lastApplied.set(logIndex);
-                db.commit();
+                for (LoggedCommand c : commands) {
+                    long logIndex = c.logIndex();
+                    Preconditions.checkArgument(logIndex > 0, "logIndex must be > 0, got %s", logIndex);
+                    CommandResult.Builder result = CommandResult.newBuilder().setLogIndex(logIndex);
+                    if (logIndex <= applied) {
+                        LOG.debug("{}: skipping entry {} (already applied up to {})", name, logIndex, applied);
+                    } else {
+                        applyOp(logIndex, c.command(), result);
+                        applied = logIndex;
+                    }
+                    results.add(result.build());
+                }
+                if (applied != lastAppliedIndex) {
+                    lastApplied.set(applied);
+                    db.commit();
+                }
             } catch (RuntimeException e) {
-                LOG.error("{}: storage failed applying entry {}; rolling back, refusing further applies",
-                        name, logIndex, e);
+                LOG.error("{}: storage failed applying entries {}..{}; rolling back, refusing further applies",
+                        name, commands.get(0).logIndex(), commands.get(commands.size() - 1).logIndex(), e);
                 try {
                     db.rollback();
                 } catch (RuntimeException r) {
                     e.addSuppressed(r);
                 }
-                // Applying the next entry would skip this one and diverge from the other replicas.
+                // Applying the next entry would skip these and diverge from the other replicas.
                 broken = e;
                 throw e;
             }
-            lastAppliedIndex = logIndex;
-            return result.build();
+            lastAppliedIndex = applied;
+            return results;
         } finally {
             w.unlock();
         }

@@ -1,0 +1,222 @@
+package io.shardraft.cluster.log;
+
+import com.alipay.sofa.jraft.JRaftServiceFactory;
+import com.google.common.base.Preconditions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
+import org.rocksdb.Statistics;
+import org.rocksdb.StatsLevel;
+import org.rocksdb.TickerType;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * One RocksDB for the Raft logs of every group on this node (DESIGN rule 3), instead of JRaft's default
+ * RocksDB per group. Each group sees its own JRaft {@code LogStorage} ({@link #serviceFactory}), keyed by
+ * group id and log index ({@link LogKeys}).
+ *
+ * <p>Group commit: every group's append is one synced {@code WriteBatch}. RocksDB's write thread joins
+ * the batches of all writers that arrive while a write is in progress into one write group with one WAL
+ * write and one fsync, and returns to each writer only once its batch is durable, so N groups appending
+ * at once cost one fsync, not N ({@link #stats()} counts both). Each append still returns only after its
+ * own entries are on disk: no acknowledged entry is lost on a crash.
+ *
+ * <p>Memtables are not flushed on close; reopening replays the WAL, exactly as after a crash.
+ */
+public final class SharedLogStore implements AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger(SharedLogStore.class);
+    private static final byte[] CONF_FAMILY = "conf".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private final Path dir;
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final DBOptions dbOptions;
+    private final ColumnFamilyOptions cfOptions;
+    private final Statistics statistics;
+    private final WriteOptions syncWrites;
+    private final WriteOptions plainWrites;
+    private final ReadOptions reads;
+    private final List<ColumnFamilyHandle> handles = new ArrayList<>();
+    private final RocksDB db;
+    private final ColumnFamilyHandle entries;
+    private final ColumnFamilyHandle conf;
+    private boolean closed;
+
+    private SharedLogStore(Path dir) throws IOException {
+        this.dir = dir;
+        this.statistics = new Statistics();
+        statistics.setStatsLevel(StatsLevel.EXCEPT_DETAILED_TIMERS);
+        this.dbOptions = new DBOptions()
+                .setCreateIfMissing(true)
+                .setCreateMissingColumnFamilies(true)
+                .setAvoidFlushDuringShutdown(true)
+                .setMaxBackgroundJobs(2)
+                .setStatistics(statistics);
+        this.cfOptions = new ColumnFamilyOptions();
+        this.syncWrites = new WriteOptions().setSync(true);
+        this.plainWrites = new WriteOptions().setSync(false);
+        this.reads = new ReadOptions().setTotalOrderSeek(true);
+        List<ColumnFamilyDescriptor> families = List.of(
+                new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
+                new ColumnFamilyDescriptor(CONF_FAMILY, cfOptions));
+        try {
+            Files.createDirectories(dir);
+            this.db = RocksDB.open(dbOptions, dir.toString(), families, handles);
+        } catch (RocksDBException e) {
+            closeOptions();
+            throw new IOException("cannot open the shared Raft log store in " + dir + ": " + e.getMessage(), e);
+        }
+        this.entries = handles.get(0);
+        this.conf = handles.get(1);
+        LOG.info("opened the shared Raft log store in {}", dir);
+    }
+
+    /** Opens (or creates) the store in {@code dir}. */
+    public static SharedLogStore open(Path dir) throws IOException {
+        return new SharedLogStore(Preconditions.checkNotNull(dir, "dir"));
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** A JRaft service factory whose log storage is {@code groupId}'s view of this store. */
+    public JRaftServiceFactory serviceFactory(String groupId) {
+        return new SharedLogServiceFactory(this, groupId);
+    }
+
+    /** Deletes every entry, configuration entry and first-index record of the group (a dropped group). */
+    public void purge(String groupId) {
+        LogKeys keys = new LogKeys(groupId);
+        run(() -> {
+            try (WriteBatch batch = new WriteBatch()) {
+                batch.deleteRange(entries, keys.groupStart(), keys.groupEnd());
+                batch.deleteRange(conf, keys.groupStart(), keys.groupEnd());
+                db.write(syncWrites, batch);
+            }
+            // Range tombstones hide the keys at once; compacting the range removes the bytes as well.
+            db.compactRange(entries, keys.groupStart(), keys.groupEnd());
+            db.compactRange(conf, keys.groupStart(), keys.groupEnd());
+            return null;
+        });
+        LOG.info("purged the Raft log of group {} from {}", groupId, dir);
+    }
+
+    /** How many keys (entries, configuration entries, first-index record) the store holds for the group. */
+    public long keyCount(String groupId) {
+        LogKeys keys = new LogKeys(groupId);
+        return run(() -> count(entries, keys) + count(conf, keys));
+    }
+
+    private long count(ColumnFamilyHandle family, LogKeys keys) {
+        long n = 0;
+        try (Slice upper = new Slice(keys.groupEnd());
+             ReadOptions bounded = new ReadOptions().setTotalOrderSeek(true).setIterateUpperBound(upper);
+             RocksIterator it = db.newIterator(family, bounded)) {
+            for (it.seek(keys.groupStart()); it.isValid(); it.next()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Writes and WAL fsyncs since the store was opened. */
+    public LogStoreStats stats() {
+        return new LogStoreStats(statistics.getTickerCount(TickerType.WRITE_DONE_BY_SELF)
+                + statistics.getTickerCount(TickerType.WRITE_DONE_BY_OTHER),
+                statistics.getTickerCount(TickerType.WAL_FILE_SYNCED));
+    }
+
+    // ------------------------------------------------------------------- used by the per-group views
+
+    interface DbOp<T> {
+        T run() throws RocksDBException;
+    }
+
+    /** Runs {@code op} while the store is open (a closed store fails with IllegalStateException). */
+    <T> T run(DbOp<T> op) {
+        lock.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("the shared Raft log store in " + dir + " is closed");
+            }
+            return op.run();
+        } catch (RocksDBException e) {
+            throw new LogStoreException("shared Raft log store in " + dir + ": " + e.getMessage(), e);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    RocksDB db() {
+        return db;
+    }
+
+    ColumnFamilyHandle entries() {
+        return entries;
+    }
+
+    ColumnFamilyHandle conf() {
+        return conf;
+    }
+
+    WriteOptions writes(boolean sync) {
+        return sync ? syncWrites : plainWrites;
+    }
+
+    ReadOptions reads() {
+        return reads;
+    }
+
+    /** Closes the store; every group using it must have been shut down first. Idempotent. */
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                db.syncWal();
+            } catch (RocksDBException e) {
+                LOG.warn("syncing the WAL of {} on close failed", dir, e);
+            }
+            for (ColumnFamilyHandle h : handles) {
+                h.close();
+            }
+            db.close();
+            closeOptions();
+            LOG.info("closed the shared Raft log store in {}", dir);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private void closeOptions() {
+        reads.close();
+        plainWrites.close();
+        syncWrites.close();
+        cfOptions.close();
+        dbOptions.close();
+        statistics.close();
+    }
+}
