@@ -97,6 +97,7 @@ public final class ShardStore implements AutoCloseable {
             throw new UncheckedIOException("cannot create Raft directories of " + description + " under "
                     + config.raftDir(), e);
         }
+        RaftMetaCheck.verify(config.raftDir().resolve("meta"), description, config.nodeId());
         ShardStateMachine machine = new ShardStateMachine(config.groupId(), shard, SnapshotTrigger.of(config.settings()));
         NodeOptions opts = nodeOptions(machine);
         PeerId self = peerOf(config.nodeId());
@@ -104,7 +105,9 @@ public final class ShardStore implements AutoCloseable {
             this.node = RaftServiceFactory.createAndInitRaftNode(config.groupId(), self, opts);
         } catch (RuntimeException e) {
             // a snapshot that failed to load (named by the state machine) is the usual cause worth telling
-            String why = machine.loadFailure() != null ? machine.loadFailure() : e.getMessage();
+            String why = machine.loadFailure() != null ? machine.loadFailure() : e.getMessage()
+                    + " (its log is at " + config.raftDir().resolve("log") + ", its snapshots at "
+                    + config.raftDir().resolve("snapshot") + "; the node log says which failed)";
             throw new ReplicationException(Reason.INTERNAL, "cannot start the Raft group of " + description
                     + " on node " + config.nodeId() + ": " + why, null, e);
         }
