@@ -36,12 +36,14 @@ public final class NodeConfigLoader {
     public static final String SNAPSHOT_ENTRIES = "raft.snapshot-entries";
     public static final String SNAPSHOT_BYTES = "raft.snapshot-bytes";
     public static final String SNAPSHOT_THROTTLE = "raft.snapshot-throttle-bytes-per-s";
+    public static final String SNAPSHOTS_KEPT = "raft.snapshots-kept";
     public static final String MIN_FREE_BYTES = "data.min-free-bytes";
 
     /** Every key a node reads, in the order documented. */
     public static final List<String> KEYS = List.of(NODE_ID, NODE_HOST, NODE_BIND, NODE_CLIENT_PORT, NODE_RAFT_PORT,
             CLUSTER_PEERS, CLUSTER_ROUTES, DATA_DIR, ELECTION_TIMEOUT_MS, HEARTBEAT_MS, APPLY_TIMEOUT_MS, SNAPSHOT_INTERVAL_S,
-            SNAPSHOT_THRESHOLD, SNAPSHOT_ENTRIES, SNAPSHOT_BYTES, SNAPSHOT_THROTTLE, MIN_FREE_BYTES);
+            SNAPSHOT_THRESHOLD, SNAPSHOT_ENTRIES, SNAPSHOT_BYTES, SNAPSHOT_THROTTLE, SNAPSHOTS_KEPT,
+            MIN_FREE_BYTES);
 
     private NodeConfigLoader() {
     }
@@ -125,6 +127,13 @@ public final class NodeConfigLoader {
         }
         if (v.containsKey(SNAPSHOT_THROTTLE)) {
             s.snapshotThrottleBytesPerSecond(nonNegative(v, SNAPSHOT_THROTTLE));
+        }
+        if (v.containsKey(SNAPSHOTS_KEPT)) {
+            long kept = positive(v, SNAPSHOTS_KEPT);
+            if (kept > 1000) {
+                throw new IllegalArgumentException(SNAPSHOTS_KEPT + " must be at most 1000, got " + kept);
+            }
+            s.snapshotsKept((int) kept);
         }
         if (v.containsKey(MIN_FREE_BYTES)) {
             s.minFreeDiskBytes(nonNegative(v, MIN_FREE_BYTES));

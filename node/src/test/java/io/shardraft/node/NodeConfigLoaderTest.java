@@ -55,6 +55,7 @@ class NodeConfigLoaderTest {
                 raft.snapshot-interval-s=30
                 raft.snapshot-throttle-bytes-per-s=0
                 data.min-free-bytes=4096
+                raft.snapshots-kept=3
                 """);
         NodeConfig c = NodeConfigLoader.load(f, Map.of());
         assertEquals(500, c.settings().snapshotEntries());
@@ -62,6 +63,7 @@ class NodeConfigLoaderTest {
         assertEquals(Duration.ofSeconds(30), c.settings().snapshotInterval());
         assertEquals(0, c.settings().snapshotThrottleBytesPerSecond(), "0 = unlimited");
         assertEquals(4096, c.settings().minFreeDiskBytes());
+        assertEquals(3, c.settings().snapshotsKept());
         NodeConfig defaults = NodeConfigLoader.load(null, Map.of("SHARDRAFT_NODE_ID", "n1",
                 "SHARDRAFT_CLUSTER_PEERS", "n1@h:1:2", "SHARDRAFT_DATA_DIR", "/d"));
         assertTrue(defaults.settings().snapshotThrottleBytesPerSecond() > 0, "catch-up is throttled by default");

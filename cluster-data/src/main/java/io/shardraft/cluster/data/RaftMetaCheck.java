@@ -2,10 +2,11 @@ package io.shardraft.cluster.data;
 
 import com.alipay.sofa.jraft.entity.LocalStorageOutter.StablePBMeta;
 import com.alipay.sofa.jraft.entity.PeerId;
-import com.alipay.sofa.jraft.storage.io.ProtoBufFile;
 import io.shardraft.cluster.error.ReplicationException;
 import io.shardraft.cluster.error.ReplicationException.Reason;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -21,6 +22,30 @@ final class RaftMetaCheck {
     private RaftMetaCheck() {
     }
 
+    /**
+     * Parses JRaft's ProtoBufFile layout ({@code nameLen:i32 | name | msgLen:i32 | msg}, big-endian) with
+     * every length checked against the file (JRaft's own reader allocates whatever a damaged length says).
+     */
+    private static StablePBMeta read(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        String expected = StablePBMeta.getDescriptor().getFullName();
+        int nameLen = in.remaining() >= 4 ? in.getInt() : -1;
+        if (nameLen <= 0 || nameLen > in.remaining()) {
+            throw new IOException("bad name length " + nameLen + " in a file of " + bytes.length + " bytes");
+        }
+        String name = new String(bytes, in.position(), nameLen, StandardCharsets.UTF_8);
+        in.position(in.position() + nameLen);
+        if (!name.equals(expected)) {
+            throw new IOException("it holds '" + name + "', not " + expected);
+        }
+        int msgLen = in.remaining() >= 4 ? in.getInt() : -1;
+        if (msgLen < 0 || msgLen != in.remaining()) {
+            throw new IOException("bad record length " + msgLen + " (" + in.remaining() + " bytes follow): torn or damaged");
+        }
+        return StablePBMeta.parseFrom(ByteBuffer.wrap(bytes, in.position(), msgLen));
+    }
+
     static void verify(Path metaDir, String description, String nodeId) {
         Path file = metaDir.resolve(FILE);
         if (!Files.exists(file)) {
@@ -28,10 +53,8 @@ final class RaftMetaCheck {
         }
         String problem;
         try {
-            StablePBMeta meta = new ProtoBufFile(file.toString()).load();
-            if (meta == null) {
-                problem = "it is empty or has no meta record";
-            } else if (meta.getTerm() < 0) {
+            StablePBMeta meta = read(file);
+            if (meta.getTerm() < 0) {
                 problem = "its term " + meta.getTerm() + " is negative";
             } else if (!new PeerId().parse(meta.getVotedfor())) {
                 problem = "its vote '" + meta.getVotedfor() + "' is not a peer";
@@ -39,7 +62,7 @@ final class RaftMetaCheck {
                 return;
             }
         } catch (IOException | RuntimeException e) {
-            problem = "it cannot be read: " + e;
+            problem = e.getMessage();
         }
         throw new ReplicationException(Reason.INTERNAL, "the Raft meta file " + file + " of " + description
                 + " on node " + nodeId + " is damaged (" + problem + "); the replica refuses to start", null, null);

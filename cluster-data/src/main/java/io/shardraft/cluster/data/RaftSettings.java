@@ -23,6 +23,8 @@ import java.time.Duration;
  *                           one add up to this many bytes (bounds the log on disk)
  * @param snapshotThrottleBytesPerSecond the bandwidth an install-snapshot may use, per group and per
  *                           direction (the leader's reads and the follower's copy); 0 = unlimited
+ * @param snapshotsKept      how many snapshots a replica keeps: JRaft keeps the latest, older ones (up to
+ *                           this count in all) stay in {@code raft/snapshot-history}; 1 = only the latest
  * @param minFreeDiskBytes   the free space the disk under a replica's directory must keep: below it, writes
  *                           that add data are refused with RESOURCE_EXHAUSTED (deletes and drops pass,
  *                           reads go on); 0 = no check
@@ -41,6 +43,7 @@ public record RaftSettings(
         long snapshotEntries,
         long snapshotBytes,
         long snapshotThrottleBytesPerSecond,
+        int snapshotsKept,
         long minFreeDiskBytes,
         int maxMessageBytes,
         int maxCommandBytes,
@@ -68,6 +71,8 @@ public record RaftSettings(
         Preconditions.checkArgument(snapshotBytes >= 1, "snapshotBytes must be at least 1, got %s", snapshotBytes);
         Preconditions.checkArgument(snapshotThrottleBytesPerSecond >= 0,
                 "snapshotThrottleBytesPerSecond must be 0 (unlimited) or positive, got %s", snapshotThrottleBytesPerSecond);
+        Preconditions.checkArgument(snapshotsKept >= 1 && snapshotsKept <= 1000, "snapshotsKept must be 1..1000, got %s",
+                snapshotsKept);
         Preconditions.checkArgument(minFreeDiskBytes >= 0, "minFreeDiskBytes must be 0 (no check) or positive, got %s",
                 minFreeDiskBytes);
         Preconditions.checkArgument(maxMessageBytes >= 1024, "maxMessageBytes must be at least 1024, got %s", maxMessageBytes);
@@ -105,13 +110,14 @@ public record RaftSettings(
                 .snapshotEntries(snapshotEntries)
                 .snapshotBytes(snapshotBytes)
                 .snapshotThrottleBytesPerSecond(snapshotThrottleBytesPerSecond)
+                .snapshotsKept(snapshotsKept)
                 .minFreeDiskBytes(minFreeDiskBytes)
                 .maxMessageBytes(maxMessageBytes)
                 .maxCommandBytes(maxCommandBytes)
                 .retryBudget(retryBudget);
     }
 
-    /** Builder with the defaults: 10 s apply, 100 ms heartbeat, 1 s election, 900 ms lease, snapshots after 100,000 entries, 64 MiB of commands or 600 s with at least one change, install-snapshot throttled to 64 MiB/s per group, writes refused below 256 MiB of free disk, 64 MiB messages, 16 MiB commands, 5 s retry budget. */
+    /** Builder with the defaults: 10 s apply, 100 ms heartbeat, 1 s election, 900 ms lease, snapshots after 100,000 entries, 64 MiB of commands or 600 s with at least one change, install-snapshot throttled to 64 MiB/s per group, the latest snapshot kept, writes refused below 256 MiB of free disk, 64 MiB messages, 16 MiB commands, 5 s retry budget. */
     public static final class Builder {
         private Duration applyTimeout = Duration.ofSeconds(10);
         private Duration heartbeatTimeout = Duration.ofMillis(100);
@@ -122,6 +128,7 @@ public record RaftSettings(
         private long snapshotEntries = 100_000;
         private long snapshotBytes = 64L << 20;
         private long snapshotThrottleBytesPerSecond = 64L << 20;
+        private int snapshotsKept = 1;
         private long minFreeDiskBytes = 256L << 20;
         private int maxMessageBytes = 64 * 1024 * 1024;
         private int maxCommandBytes = 16 * 1024 * 1024;
@@ -136,6 +143,7 @@ public record RaftSettings(
         public Builder snapshotEntries(long v) { this.snapshotEntries = v; return this; }
         public Builder snapshotBytes(long v) { this.snapshotBytes = v; return this; }
         public Builder snapshotThrottleBytesPerSecond(long v) { this.snapshotThrottleBytesPerSecond = v; return this; }
+        public Builder snapshotsKept(int v) { this.snapshotsKept = v; return this; }
         public Builder minFreeDiskBytes(long v) { this.minFreeDiskBytes = v; return this; }
         public Builder maxMessageBytes(int v) { this.maxMessageBytes = v; return this; }
         public Builder maxCommandBytes(int v) { this.maxCommandBytes = v; return this; }
@@ -144,7 +152,7 @@ public record RaftSettings(
         public RaftSettings build() {
             return new RaftSettings(applyTimeout, heartbeatTimeout, electionTimeout, leaderLeaseTimeout,
                     snapshotInterval, snapshotThreshold, snapshotEntries, snapshotBytes, snapshotThrottleBytesPerSecond,
-                    minFreeDiskBytes, maxMessageBytes, maxCommandBytes, retryBudget);
+                    snapshotsKept, minFreeDiskBytes, maxMessageBytes, maxCommandBytes, retryBudget);
         }
     }
 }

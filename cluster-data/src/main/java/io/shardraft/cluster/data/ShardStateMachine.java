@@ -41,15 +41,17 @@ final class ShardStateMachine extends StateMachineAdapter {
     private final AtomicLong lastApplied = new AtomicLong();
     private final AppliedIndexWaiters waiters = new AppliedIndexWaiters();
     private final SnapshotTrigger trigger;
+    private final SnapshotHistory history;
     private volatile Runnable snapshotRequester = () -> { };
     private volatile long term = -1;
     private volatile RaftException error;
     private volatile String loadFailure;
 
-    ShardStateMachine(String group, HostShard shard, SnapshotTrigger trigger) {
+    ShardStateMachine(String group, HostShard shard, SnapshotTrigger trigger, SnapshotHistory history) {
         this.group = group;
         this.shard = shard;
         this.trigger = trigger;
+        this.history = history;
         long persisted = shard.lastAppliedIndex();
         lastApplied.set(persisted);
         waiters.advance(persisted);
@@ -168,6 +170,7 @@ final class ShardStateMachine extends StateMachineAdapter {
                 }
             }
             trigger.snapshotted();
+            history.record(index, root, files);
             LOG.info("[{}] snapshot saved at applied index {} ({} files)", group, index, files.size());
             done.run(Status.OK());
         } catch (IOException | RuntimeException e) {

@@ -98,7 +98,8 @@ public final class ShardStore implements AutoCloseable {
                     + config.raftDir(), e);
         }
         RaftMetaCheck.verify(config.raftDir().resolve("meta"), description, config.nodeId());
-        ShardStateMachine machine = new ShardStateMachine(config.groupId(), shard, SnapshotTrigger.of(config.settings()));
+        ShardStateMachine machine = new ShardStateMachine(config.groupId(), shard, SnapshotTrigger.of(config.settings()),
+                new SnapshotHistory(config.raftDir(), config.settings().snapshotsKept()));
         NodeOptions opts = nodeOptions(machine);
         PeerId self = peerOf(config.nodeId());
         try {

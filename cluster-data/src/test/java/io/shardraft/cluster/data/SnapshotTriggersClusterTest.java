@@ -1,6 +1,7 @@
 package io.shardraft.cluster.data;
 
 import static io.shardraft.cluster.testing.InProcessCluster.shardName;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,7 @@ import io.shardraft.cluster.testing.MemoryHostShard;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -31,20 +33,26 @@ class SnapshotTriggersClusterTest {
 
     @Test
     void theEntriesTriggerSnapshotsEveryReplica() throws Exception {
-        RaftSettings settings = InProcessCluster.testSettings().toBuilder().snapshotEntries(20).build();
+        RaftSettings settings = InProcessCluster.testSettings().toBuilder().snapshotEntries(20).snapshotsKept(3).build();
         try (InProcessCluster cluster = new InProcessCluster(dir, 3, settings, (i, s, d) -> new MemoryHostShard())) {
             cluster.startAll();
             cluster.createIndex("entries", 1);
             String leader = cluster.awaitLeader("entries", shardName(0), Duration.ofSeconds(20));
             Router router = cluster.registry(leader).router("entries");
-            for (int i = 0; i < 70; i++) {
-                router.putObject(shardName(0), object("{\"i\":" + i + "}")).get(20, TimeUnit.SECONDS);
+            for (int i = 0; i < 110; i++) {
+                put(router, object("{\"i\":" + i + "}"));
             }
             for (String n : cluster.nodeIds()) {
                 Path snapshots = cluster.registry(n).dataPath("entries", shardName(0)).resolve("raft").resolve("snapshot");
-                InProcessCluster.awaitTrue(() -> latestSnapshotIndex(snapshots) >= 40, Duration.ofSeconds(30),
-                        () -> n + " took no snapshot after 40 entries (latest " + latestSnapshotIndex(snapshots) + ")");
+                SnapshotHistory history = new SnapshotHistory(snapshots.getParent(), 3);
+                // JRaft keeps its latest snapshot; the history keeps the last three (the latest among them)
+                InProcessCluster.awaitTrue(() -> latestSnapshotIndex(snapshots) >= 80 && keptNames(history).size() == 3
+                        && keptNames(history).get(2).equals("snapshot_" + latestSnapshotIndex(snapshots)),
+                        Duration.ofSeconds(30), () -> n + ": latest snapshot " + latestSnapshotIndex(snapshots)
+                                + ", kept " + keptNames(history));
                 assertFileChecksums(snapshots);
+                List<Path> kept = history.kept();
+                assertTrue(Files.exists(kept.get(0).resolve("host")), "an older snapshot's host files are kept");
             }
         }
     }
@@ -61,15 +69,40 @@ class SnapshotTriggersClusterTest {
             Router router = cluster.registry(leader).router("bytes");
             String big = "{\"pad\":\"" + "x".repeat(16 * 1024) + "\"}";
             for (int i = 0; i < 3; i++) {
-                router.putObject(shardName(0), object(big)).get(20, TimeUnit.SECONDS);
+                put(router, object(big));
             }
             Thread.sleep(300);
             assertFalse(latestSnapshotIndex(snapshots) > 0, "48 KiB applied: under the 64 KiB limit, no snapshot");
             for (int i = 0; i < 3; i++) {
-                router.putObject(shardName(0), object(big)).get(20, TimeUnit.SECONDS);
+                put(router, object(big));
             }
             InProcessCluster.awaitTrue(() -> latestSnapshotIndex(snapshots) > 0, Duration.ofSeconds(30),
                     () -> "no snapshot after 96 KiB of commands");
+        }
+    }
+
+    /** A write; re-sent when leadership moved under it (this test counts entries, not objects). */
+    private static void put(Router router, ObjectData o) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                router.putObject(shardName(0), o).get(20, TimeUnit.SECONDS);
+                return;
+            } catch (java.util.concurrent.ExecutionException e) {
+                boolean unknown = io.shardraft.cluster.error.ReplicationException.find(e)
+                        .map(r -> r.reason() == io.shardraft.cluster.error.ReplicationException.Reason.UNAVAILABLE)
+                        .orElse(false);
+                if (!unknown || attempt == 5) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static List<String> keptNames(SnapshotHistory history) {
+        try {
+            return history.kept().stream().map(p -> p.getFileName().toString()).toList();
+        } catch (java.io.IOException e) {
+            return List.of();
         }
     }
 
