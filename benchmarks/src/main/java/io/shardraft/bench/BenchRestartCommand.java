@@ -10,18 +10,18 @@ import io.shardraft.cluster.data.ReadConsistency;
 import io.shardraft.cluster.data.ShardStore;
 import io.shardraft.node.NodeConfig;
 import io.shardraft.node.ShardraftNode;
+import io.shardraft.node.cli.FreePorts;
 import io.shardraft.node.db.IndexDefinition;
 import io.shardraft.node.store.Distance;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
@@ -86,9 +86,12 @@ final class BenchRestartCommand implements Callable<Integer> {
                 .snapshotEntries(Integer.MAX_VALUE).snapshotBytes(Long.MAX_VALUE) // snapshots taken by the benchmark
                 .snapshotThrottleBytesPerSecond(throttle)
                 .applyTimeout(Duration.ofSeconds(60)).retryBudget(Duration.ofSeconds(30))
+                // long elections: a loaded machine must not turn the measurement into a leadership contest
+                .electionTimeout(Duration.ofSeconds(5)).leaderLeaseTimeout(Duration.ofMillis(4500))
+                .heartbeatTimeout(Duration.ofMillis(500))
                 .build();
         Map<String, NodeAddress> peers = new LinkedHashMap<>();
-        List<Integer> ports = freePorts(6);
+        List<Integer> ports = FreePorts.pick(HOST, 6);
         for (int i = 0; i < 3; i++) {
             peers.put("node" + (i + 1), new NodeAddress(HOST, ports.get(2 * i), ports.get(2 * i + 1)));
         }
@@ -106,7 +109,7 @@ final class BenchRestartCommand implements Callable<Integer> {
             long t = System.nanoTime();
             load(nodes.get(leader), objects);
             double loadS = (System.nanoTime() - t) / 1e9;
-            out.printf("loaded %,d objects (%d dims, batches of %d) in %.1f s: %,.0f objects/s (2 of 3 replicas up)%n",
+            out.printf(Locale.ROOT, "loaded %,d objects (%d dims, batches of %d) in %.1f s: %,.0f objects/s (2 of 3 replicas up)%n",
                     objects, dims, batch, loadS, objects / loadS);
             // two snapshots with a write between: JRaft truncates the log up to the older one, past the lagging node
             snapshotAll(nodes, shard);
@@ -119,7 +122,7 @@ final class BenchRestartCommand implements Callable<Integer> {
             long target = store(nodes.get(leader), shard).lastAppliedIndex();
             await(() -> store(nodes.get(lagging), shard).lastAppliedIndex() >= target, Duration.ofMinutes(30));
             double installS = (System.nanoTime() - t) / 1e9;
-            out.printf("install-snapshot catch-up of %s: %.1f MB snapshot in %.2f s from node start: %.1f MB/s%s%n",
+            out.printf(Locale.ROOT, "install-snapshot catch-up of %s: %.1f MB snapshot in %.2f s from node start: %.1f MB/s%s%n",
                     lagging, snapshotBytes / 1e6, installS, snapshotBytes / 1e6 / installS,
                     throttle > 0 ? " (throttled to " + throttle / 1e6 + " MB/s)" : " (unthrottled)");
 
@@ -136,7 +139,7 @@ final class BenchRestartCommand implements Callable<Integer> {
             await(() -> again.isReady() && store(again, shard).lastAppliedIndex() >= applied, Duration.ofMinutes(30));
             double restartS = (System.nanoTime() - t) / 1e9;
             long count = again.database().requireIndex(INDEX).count(ReadConsistency.EVENTUAL).get(60, TimeUnit.SECONDS);
-            out.printf("restart-to-ready of %s holding %,d objects (log tail of %d entries after the snapshot): %.2f s%n",
+            out.printf(Locale.ROOT, "restart-to-ready of %s holding %,d objects (log tail of %d entries after the snapshot): %.2f s%n",
                     restarted, count, tail, restartS);
             out.println("(in-process nodes on this machine; figures from a shared machine are indicative only)");
             return 0;
@@ -157,7 +160,7 @@ final class BenchRestartCommand implements Callable<Integer> {
 
     private void load(ShardraftNode leader, long n) throws Exception {
         Random rnd = new Random(n);
-        List<CompletableFuture<?>> inFlight = new ArrayList<>();
+        List<InFlight> inFlight = new ArrayList<>();
         for (long done = 0; done < n; ) {
             List<PutObject> puts = new ArrayList<>();
             for (int i = 0; i < batch && done < n; i++, done++) {
@@ -168,13 +171,33 @@ final class BenchRestartCommand implements Callable<Integer> {
                 puts.add(PutObject.newBuilder().setObject(ObjectData.newBuilder().setId(UUID.randomUUID().toString())
                         .setPropertiesJson("{\"n\":" + done + "}").setVector(v)).build());
             }
-            inFlight.add(leader.database().requireIndex(INDEX).putBatch(puts));
+            inFlight.add(new InFlight(puts, leader.database().requireIndex(INDEX).putBatch(puts)));
             if (inFlight.size() >= 4) {
-                inFlight.remove(0).get(120, TimeUnit.SECONDS);
+                finish(leader, inFlight.remove(0));
             }
         }
-        for (CompletableFuture<?> f : inFlight) {
-            f.get(120, TimeUnit.SECONDS);
+        for (InFlight f : inFlight) {
+            finish(leader, f);
+        }
+    }
+
+    private record InFlight(List<PutObject> puts, CompletableFuture<?> result) {
+    }
+
+    /** Waits for a batch; re-sends it when its outcome is unknown (a put of the same objects is idempotent). */
+    private static void finish(ShardraftNode via, InFlight f) throws Exception {
+        CompletableFuture<?> result = f.result();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                result.get(120, TimeUnit.SECONDS);
+                return;
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (attempt == 10) {
+                    throw e;
+                }
+                Thread.sleep(200);
+                result = via.database().requireIndex(INDEX).putBatch(f.puts());
+            }
         }
     }
 
@@ -218,20 +241,6 @@ final class BenchRestartCommand implements Callable<Integer> {
                 throw new IllegalStateException("condition not met within " + timeout);
             }
             Thread.sleep(20);
-        }
-    }
-
-    private static List<Integer> freePorts(int count) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                sockets.add(new ServerSocket(0, 1, InetAddress.getByName(HOST)));
-            }
-            return sockets.stream().map(ServerSocket::getLocalPort).toList();
-        } finally {
-            for (ServerSocket s : sockets) {
-                s.close();
-            }
         }
     }
 }
