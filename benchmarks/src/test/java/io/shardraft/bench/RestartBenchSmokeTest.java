@@ -23,7 +23,7 @@ class RestartBenchSmokeTest {
         Matcher restart = Pattern.compile("restart-to-ready of node\\d holding ([\\d,]+) objects").matcher(r.out());
         assertTrue(restart.find(), r.out());
         assertEquals("3,006", restart.group(1), "the restarted node holds every object: " + r.out());
-        assertTrue(r.out().matches("(?s).*install-snapshot catch-up of node\\d: [\\d.]+ MB snapshot in [\\d.]+ s.*"), r.out());
+        assertTrue(r.out().matches("(?s).*install-snapshot of node\\d: [\\d.]+ MB snapshot copied [\\d.]+ s after node start: [\\d.]+ MB/s.*"), r.out());
         assertTrue(Files.isDirectory(dir.resolve("node1")), "--dir holds the nodes' data");
 
         BenchRun bad = BenchRun.of("bench", "restart", "--objects", "0");

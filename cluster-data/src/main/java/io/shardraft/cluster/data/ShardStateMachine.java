@@ -42,7 +42,8 @@ final class ShardStateMachine extends StateMachineAdapter {
     private final AppliedIndexWaiters waiters = new AppliedIndexWaiters();
     private final SnapshotTrigger trigger;
     private final SnapshotHistory history;
-    private volatile Runnable snapshotRequester = () -> { };
+    /** Until the node exists nothing can be asked: re-arm, so the next apply over the limit asks again. */
+    private volatile Runnable snapshotRequester;
     private volatile long term = -1;
     private volatile RaftException error;
     private volatile String loadFailure;
@@ -52,6 +53,7 @@ final class ShardStateMachine extends StateMachineAdapter {
         this.shard = shard;
         this.trigger = trigger;
         this.history = history;
+        this.snapshotRequester = trigger::requestFailed;
         long persisted = shard.lastAppliedIndex();
         lastApplied.set(persisted);
         waiters.advance(persisted);
