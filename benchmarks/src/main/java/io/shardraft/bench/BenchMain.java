@@ -44,7 +44,7 @@ public final class BenchMain implements Callable<Integer> {
 
     /** {@code shardraft bench}: without a subcommand, a usage error. */
     @Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchRunCommand.class, BenchJmhCommand.class,
-            BenchCompareCommand.class, BenchScaleCommand.class},
+            BenchCompareCommand.class, BenchScaleCommand.class, BenchRestartCommand.class},
             description = "Measure a shardraft cluster's throughput and latency.")
     static final class Bench implements Callable<Integer> {
         @Spec

@@ -34,12 +34,18 @@ public final class NodeConfigLoader {
     public static final String APPLY_TIMEOUT_MS = "raft.apply-timeout-ms";
     public static final String SNAPSHOT_INTERVAL_S = "raft.snapshot-interval-s";
     public static final String SNAPSHOT_THRESHOLD = "raft.snapshot-threshold";
+    public static final String SNAPSHOT_ENTRIES = "raft.snapshot-entries";
+    public static final String SNAPSHOT_BYTES = "raft.snapshot-bytes";
+    public static final String SNAPSHOT_THROTTLE = "raft.snapshot-throttle-bytes-per-s";
+    public static final String SNAPSHOTS_KEPT = "raft.snapshots-kept";
+    public static final String MIN_FREE_BYTES = "data.min-free-bytes";
     public static final String LOG_STORE = "raft.log-store";
 
     /** Every key a node reads, in the order documented. */
     public static final List<String> KEYS = List.of(NODE_ID, NODE_HOST, NODE_BIND, NODE_CLIENT_PORT, NODE_RAFT_PORT,
             CLUSTER_PEERS, CLUSTER_ROUTES, DATA_DIR, ELECTION_TIMEOUT_MS, HEARTBEAT_MS, APPLY_TIMEOUT_MS, SNAPSHOT_INTERVAL_S,
-            SNAPSHOT_THRESHOLD, LOG_STORE);
+            SNAPSHOT_THRESHOLD, SNAPSHOT_ENTRIES, SNAPSHOT_BYTES, SNAPSHOT_THROTTLE, SNAPSHOTS_KEPT,
+            MIN_FREE_BYTES, LOG_STORE);
 
     private NodeConfigLoader() {
     }
@@ -115,6 +121,25 @@ public final class NodeConfigLoader {
         if (v.containsKey(SNAPSHOT_THRESHOLD)) {
             s.snapshotThreshold(positive(v, SNAPSHOT_THRESHOLD));
         }
+        if (v.containsKey(SNAPSHOT_ENTRIES)) {
+            s.snapshotEntries(positive(v, SNAPSHOT_ENTRIES));
+        }
+        if (v.containsKey(SNAPSHOT_BYTES)) {
+            s.snapshotBytes(positive(v, SNAPSHOT_BYTES));
+        }
+        if (v.containsKey(SNAPSHOT_THROTTLE)) {
+            s.snapshotThrottleBytesPerSecond(nonNegative(v, SNAPSHOT_THROTTLE));
+        }
+        if (v.containsKey(SNAPSHOTS_KEPT)) {
+            long kept = positive(v, SNAPSHOTS_KEPT);
+            if (kept > 1000) {
+                throw new IllegalArgumentException(SNAPSHOTS_KEPT + " must be at most 1000, got " + kept);
+            }
+            s.snapshotsKept((int) kept);
+        }
+        if (v.containsKey(MIN_FREE_BYTES)) {
+            s.minFreeDiskBytes(nonNegative(v, MIN_FREE_BYTES));
+        }
         if (v.containsKey(LOG_STORE)) {
             try {
                 s.logStore(RaftLogStore.parse(v.get(LOG_STORE)));
@@ -189,12 +214,25 @@ public final class NodeConfigLoader {
     }
 
     private static long positive(Map<String, String> v, String key) {
+        long n = number(v, key);
+        if (n <= 0) {
+            throw new IllegalArgumentException(key + " must be positive, got " + n);
+        }
+        return n;
+    }
+
+    /** 0 means "off" for these keys. */
+    private static long nonNegative(Map<String, String> v, String key) {
+        long n = number(v, key);
+        if (n < 0) {
+            throw new IllegalArgumentException(key + " must be 0 (off) or positive, got " + n);
+        }
+        return n;
+    }
+
+    private static long number(Map<String, String> v, String key) {
         try {
-            long n = Long.parseLong(v.get(key));
-            if (n <= 0) {
-                throw new IllegalArgumentException(key + " must be positive, got " + n);
-            }
-            return n;
+            return Long.parseLong(v.get(key));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + " must be a whole number, got '" + v.get(key) + "'");
         }

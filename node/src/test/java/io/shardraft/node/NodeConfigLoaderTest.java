@@ -49,6 +49,38 @@ class NodeConfigLoaderTest {
     }
 
     @Test
+    void snapshotAndDiskKeys() throws Exception {
+        Path f = file("""
+                node.id=n1
+                cluster.peers=n1@127.0.0.1:7201:7101
+                data.dir=/tmp/a
+                raft.snapshot-entries=500
+                raft.snapshot-bytes=1048576
+                raft.snapshot-interval-s=30
+                raft.snapshot-throttle-bytes-per-s=0
+                data.min-free-bytes=4096
+                raft.snapshots-kept=3
+                """);
+        NodeConfig c = NodeConfigLoader.load(f, Map.of());
+        assertEquals(500, c.settings().snapshotEntries());
+        assertEquals(1_048_576, c.settings().snapshotBytes());
+        assertEquals(Duration.ofSeconds(30), c.settings().snapshotInterval());
+        assertEquals(0, c.settings().snapshotThrottleBytesPerSecond(), "0 = unlimited");
+        assertEquals(4096, c.settings().minFreeDiskBytes());
+        assertEquals(3, c.settings().snapshotsKept());
+        NodeConfig defaults = NodeConfigLoader.load(null, Map.of("SHARDRAFT_NODE_ID", "n1",
+                "SHARDRAFT_CLUSTER_PEERS", "n1@h:1:2", "SHARDRAFT_DATA_DIR", "/d"));
+        assertTrue(defaults.settings().snapshotThrottleBytesPerSecond() > 0, "catch-up is throttled by default");
+        assertTrue(defaults.settings().minFreeDiskBytes() > 0, "a disk reserve by default");
+        assertMessage("raft.snapshot-bytes must be positive", () -> NodeConfigLoader.load(null, Map.of(
+                "SHARDRAFT_NODE_ID", "n1", "SHARDRAFT_CLUSTER_PEERS", "n1@h:1:2", "SHARDRAFT_DATA_DIR", "/d",
+                "SHARDRAFT_RAFT_SNAPSHOT_BYTES", "0")));
+        assertMessage("data.min-free-bytes must be 0 (off) or positive", () -> NodeConfigLoader.load(null, Map.of(
+                "SHARDRAFT_NODE_ID", "n1", "SHARDRAFT_CLUSTER_PEERS", "n1@h:1:2", "SHARDRAFT_DATA_DIR", "/d",
+                "SHARDRAFT_DATA_MIN_FREE_BYTES", "-1")));
+    }
+
+    @Test
     void errorsNameTheKey() throws Exception {
         Map<String, String> base = Map.of("SHARDRAFT_NODE_ID", "n1", "SHARDRAFT_CLUSTER_PEERS", "n1@h:1:2",
                 "SHARDRAFT_DATA_DIR", "/d");

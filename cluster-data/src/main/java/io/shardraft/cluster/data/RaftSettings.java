@@ -13,8 +13,21 @@ import java.time.Duration;
  * @param electionTimeout    follower timeout before it starts an election
  * @param leaderLeaseTimeout how long a leader may keep leading without hearing from a quorum;
  *                           must be shorter than the election timeout
- * @param snapshotInterval   how often a group considers taking a snapshot
- * @param snapshotThreshold  minimum number of entries applied since the last snapshot before one is taken
+ * @param snapshotInterval   the age trigger: at this period a group takes a snapshot if at least
+ *                           {@code snapshotThreshold} entries were applied since its last one
+ * @param snapshotThreshold  the fewest entries applied since the last snapshot for any snapshot to be
+ *                           taken (JRaft's snapshotLogIndexMargin; 1 = any change)
+ * @param snapshotEntries    the entries trigger: a snapshot as soon as this many entries were applied
+ *                           since the last one
+ * @param snapshotBytes      the bytes trigger: a snapshot as soon as the commands applied since the last
+ *                           one add up to this many bytes (bounds the log on disk)
+ * @param snapshotThrottleBytesPerSecond the bandwidth an install-snapshot may use, per group and per
+ *                           direction (the leader's reads and the follower's copy); 0 = unlimited
+ * @param snapshotsKept      how many snapshots a replica keeps: JRaft keeps the latest, older ones (up to
+ *                           this count in all) stay in {@code raft/snapshot-history}; 1 = only the latest
+ * @param minFreeDiskBytes   the free space the disk under a replica's directory must keep: below it, writes
+ *                           that add data are refused with RESOURCE_EXHAUSTED (deletes and drops pass,
+ *                           reads go on); 0 = no check
  * @param maxMessageBytes    the largest gRPC message accepted or sent between nodes
  * @param maxCommandBytes    the largest serialized command accepted into a log (larger: INVALID_ARGUMENT)
  * @param retryBudget        how long the Router keeps retrying NOT_LEADER/UNAVAILABLE (e.g. during an
@@ -28,6 +41,11 @@ public record RaftSettings(
         Duration leaderLeaseTimeout,
         Duration snapshotInterval,
         long snapshotThreshold,
+        long snapshotEntries,
+        long snapshotBytes,
+        long snapshotThrottleBytesPerSecond,
+        int snapshotsKept,
+        long minFreeDiskBytes,
         int maxMessageBytes,
         int maxCommandBytes,
         Duration retryBudget,
@@ -52,6 +70,14 @@ public record RaftSettings(
                 "snapshotInterval must be between 1s and %s s, got %s", Integer.MAX_VALUE, snapshotInterval);
         Preconditions.checkArgument(snapshotThreshold >= 0 && snapshotThreshold <= Integer.MAX_VALUE,
                 "snapshotThreshold must be between 0 and %s, got %s", Integer.MAX_VALUE, snapshotThreshold);
+        Preconditions.checkArgument(snapshotEntries >= 1, "snapshotEntries must be at least 1, got %s", snapshotEntries);
+        Preconditions.checkArgument(snapshotBytes >= 1, "snapshotBytes must be at least 1, got %s", snapshotBytes);
+        Preconditions.checkArgument(snapshotThrottleBytesPerSecond >= 0,
+                "snapshotThrottleBytesPerSecond must be 0 (unlimited) or positive, got %s", snapshotThrottleBytesPerSecond);
+        Preconditions.checkArgument(snapshotsKept >= 1 && snapshotsKept <= 1000, "snapshotsKept must be 1..1000, got %s",
+                snapshotsKept);
+        Preconditions.checkArgument(minFreeDiskBytes >= 0, "minFreeDiskBytes must be 0 (no check) or positive, got %s",
+                minFreeDiskBytes);
         Preconditions.checkArgument(maxMessageBytes >= 1024, "maxMessageBytes must be at least 1024, got %s", maxMessageBytes);
         Preconditions.checkArgument(maxCommandBytes >= 64, "maxCommandBytes must be at least 64, got %s", maxCommandBytes);
         Preconditions.checkArgument(maxCommandBytes + 4096 <= maxMessageBytes,
@@ -84,20 +110,30 @@ public record RaftSettings(
                 .leaderLeaseTimeout(leaderLeaseTimeout)
                 .snapshotInterval(snapshotInterval)
                 .snapshotThreshold(snapshotThreshold)
+                .snapshotEntries(snapshotEntries)
+                .snapshotBytes(snapshotBytes)
+                .snapshotThrottleBytesPerSecond(snapshotThrottleBytesPerSecond)
+                .snapshotsKept(snapshotsKept)
+                .minFreeDiskBytes(minFreeDiskBytes)
                 .maxMessageBytes(maxMessageBytes)
                 .maxCommandBytes(maxCommandBytes)
                 .retryBudget(retryBudget)
                 .logStore(logStore);
     }
 
-    /** Builder with the defaults: 10 s apply, 100 ms heartbeat, 1 s election, 900 ms lease, snapshots every 120 s after 8192 entries, 64 MiB messages, 16 MiB commands, 5 s retry budget, the shared log store. */
+    /** Builder with the defaults: 10 s apply, 100 ms heartbeat, 1 s election, 900 ms lease, snapshots after 100,000 entries, 64 MiB of commands or 600 s with at least one change, install-snapshot throttled to 64 MiB/s per group, the latest snapshot kept, writes refused below 256 MiB of free disk, 64 MiB messages, 16 MiB commands, 5 s retry budget, the shared log store. */
     public static final class Builder {
         private Duration applyTimeout = Duration.ofSeconds(10);
         private Duration heartbeatTimeout = Duration.ofMillis(100);
         private Duration electionTimeout = Duration.ofMillis(1000);
         private Duration leaderLeaseTimeout = Duration.ofMillis(900);
-        private Duration snapshotInterval = Duration.ofSeconds(120);
-        private long snapshotThreshold = 8192;
+        private Duration snapshotInterval = Duration.ofSeconds(600);
+        private long snapshotThreshold = 1;
+        private long snapshotEntries = 100_000;
+        private long snapshotBytes = 64L << 20;
+        private long snapshotThrottleBytesPerSecond = 64L << 20;
+        private int snapshotsKept = 1;
+        private long minFreeDiskBytes = 256L << 20;
         private int maxMessageBytes = 64 * 1024 * 1024;
         private int maxCommandBytes = 16 * 1024 * 1024;
         private Duration retryBudget = Duration.ofSeconds(5);
@@ -109,6 +145,11 @@ public record RaftSettings(
         public Builder leaderLeaseTimeout(Duration v) { this.leaderLeaseTimeout = v; return this; }
         public Builder snapshotInterval(Duration v) { this.snapshotInterval = v; return this; }
         public Builder snapshotThreshold(long v) { this.snapshotThreshold = v; return this; }
+        public Builder snapshotEntries(long v) { this.snapshotEntries = v; return this; }
+        public Builder snapshotBytes(long v) { this.snapshotBytes = v; return this; }
+        public Builder snapshotThrottleBytesPerSecond(long v) { this.snapshotThrottleBytesPerSecond = v; return this; }
+        public Builder snapshotsKept(int v) { this.snapshotsKept = v; return this; }
+        public Builder minFreeDiskBytes(long v) { this.minFreeDiskBytes = v; return this; }
         public Builder maxMessageBytes(int v) { this.maxMessageBytes = v; return this; }
         public Builder maxCommandBytes(int v) { this.maxCommandBytes = v; return this; }
         public Builder retryBudget(Duration v) { this.retryBudget = v; return this; }
@@ -116,7 +157,8 @@ public record RaftSettings(
 
         public RaftSettings build() {
             return new RaftSettings(applyTimeout, heartbeatTimeout, electionTimeout, leaderLeaseTimeout,
-                    snapshotInterval, snapshotThreshold, maxMessageBytes, maxCommandBytes, retryBudget, logStore);
+                    snapshotInterval, snapshotThreshold, snapshotEntries, snapshotBytes, snapshotThrottleBytesPerSecond,
+                    snapshotsKept, minFreeDiskBytes, maxMessageBytes, maxCommandBytes, retryBudget, logStore);
         }
     }
 }

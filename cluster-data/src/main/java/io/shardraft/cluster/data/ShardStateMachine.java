@@ -5,6 +5,7 @@ import com.alipay.sofa.jraft.Iterator;
 import com.alipay.sofa.jraft.Status;
 import com.alipay.sofa.jraft.core.StateMachineAdapter;
 import com.alipay.sofa.jraft.entity.LeaderChangeContext;
+import com.alipay.sofa.jraft.entity.LocalFileMetaOutter.LocalFileMeta;
 import com.alipay.sofa.jraft.entity.RaftOutter.SnapshotMeta;
 import com.alipay.sofa.jraft.error.RaftError;
 import com.alipay.sofa.jraft.error.RaftException;
@@ -43,12 +44,20 @@ final class ShardStateMachine extends StateMachineAdapter {
     private final HostShard shard;
     private final AtomicLong lastApplied = new AtomicLong();
     private final AppliedIndexWaiters waiters = new AppliedIndexWaiters();
+    private final SnapshotTrigger trigger;
+    private final SnapshotHistory history;
+    /** Until the node exists nothing can be asked: re-arm, so the next apply over the limit asks again. */
+    private volatile Runnable snapshotRequester;
     private volatile long term = -1;
     private volatile RaftException error;
+    private volatile String loadFailure;
 
-    ShardStateMachine(String group, HostShard shard) {
+    ShardStateMachine(String group, HostShard shard, SnapshotTrigger trigger, SnapshotHistory history) {
         this.group = group;
         this.shard = shard;
+        this.trigger = trigger;
+        this.history = history;
+        this.snapshotRequester = trigger::requestFailed;
         long persisted = shard.lastAppliedIndex();
         lastApplied.set(persisted);
         waiters.advance(persisted);
@@ -74,6 +83,20 @@ final class ShardStateMachine extends StateMachineAdapter {
         return shard;
     }
 
+    SnapshotTrigger trigger() {
+        return trigger;
+    }
+
+    /** What asks JRaft for a snapshot when the entries or bytes trigger fires (set once the node exists). */
+    void onSnapshotWanted(Runnable requester) {
+        this.snapshotRequester = requester;
+    }
+
+    /** Why the last snapshot load failed (naming the file), or null. */
+    String loadFailure() {
+        return loadFailure;
+    }
+
     /**
      * Hands the committed entries of this JRaft batch to the host in chunks of up to {@link #MAX_CHUNK}
      * commands, one {@link HostShard#applyBatch} (one storage commit) per chunk, and completes the callers
@@ -82,6 +105,8 @@ final class ShardStateMachine extends StateMachineAdapter {
      */
     @Override
     public void onApply(Iterator iter) {
+        long entries = 0;
+        long bytes = 0;
         List<LoggedCommand> commands = new ArrayList<>();
         List<ApplyClosure> closures = new ArrayList<>();
         while (iter.hasNext()) {
@@ -92,6 +117,8 @@ final class ShardStateMachine extends StateMachineAdapter {
             List<Runnable> rejected = new ArrayList<>();
             while (iter.hasNext() && commands.size() + rejected.size() < MAX_CHUNK) {
                 long index = iter.getIndex();
+                entries++;
+                bytes += iter.getData() == null ? 0 : iter.getData().remaining();
                 ApplyClosure closure = iter.done() instanceof ApplyClosure c ? c : null;
                 try {
                     commands.add(new LoggedCommand(index,
@@ -151,6 +178,11 @@ final class ShardStateMachine extends StateMachineAdapter {
             rejected.forEach(Runnable::run);
             waiters.advance(lastApplied.get());
         }
+        if (trigger.applied(entries, bytes)) {
+            LOG.debug("[{}] {} entries / {} bytes applied since the last snapshot: requesting one", group,
+                    trigger.entries(), trigger.bytes());
+            snapshotRequester.run();
+        }
     }
 
     @Override
@@ -167,10 +199,14 @@ final class ShardStateMachine extends StateMachineAdapter {
             Path root = Paths.get(writer.getPath());
             for (Path f : files) {
                 String rel = root.relativize(f).toString();
-                if (!writer.addFile(rel)) {
+                // the checksum lets a follower keep a file it already holds instead of downloading it again
+                LocalFileMeta meta = LocalFileMeta.newBuilder().setChecksum(FileChecksum.of(f)).build();
+                if (!writer.addFile(rel, meta)) {
                     throw new IOException("snapshot writer refused file " + rel);
                 }
             }
+            trigger.snapshotted();
+            history.record(index, root, files);
             LOG.info("[{}] snapshot saved at applied index {} ({} files)", group, index, files.size());
             done.run(Status.OK());
         } catch (IOException | RuntimeException e) {
@@ -183,7 +219,8 @@ final class ShardStateMachine extends StateMachineAdapter {
     public boolean onSnapshotLoad(SnapshotReader reader) {
         SnapshotMeta meta = reader.load();
         if (meta == null) {
-            LOG.error("[{}] snapshot at {} has no readable meta; refusing to load", group, reader.getPath());
+            loadFailure = "snapshot " + reader.getPath() + " of " + group + " has no readable meta";
+            LOG.error("[{}] {}; refusing to load, the group stops", group, loadFailure);
             return false;
         }
         long hostIndex = shard.lastAppliedIndex();
@@ -202,10 +239,12 @@ final class ShardStateMachine extends StateMachineAdapter {
             shard.loadSnapshot(dir);
         } catch (IOException | RuntimeException e) {
             // Returning false puts the group in the error state: it stops instead of running on partial state.
-            LOG.error("[{}] loading snapshot {} (index {}) failed; the group stops", group, dir,
-                    meta.getLastIncludedIndex(), e);
+            loadFailure = "loading snapshot " + dir + " (index " + meta.getLastIncludedIndex() + ") of " + group
+                    + " failed: " + e.getMessage();
+            LOG.error("[{}] {}; the group stops", group, loadFailure, e);
             return false;
         }
+        trigger.snapshotted();
         lastApplied.set(meta.getLastIncludedIndex());
         waiters.advance(meta.getLastIncludedIndex());
         LOG.info("[{}] snapshot loaded: index {}, term {}", group, meta.getLastIncludedIndex(),

@@ -12,6 +12,8 @@ import com.alipay.sofa.jraft.option.ApplyTaskMode;
 import com.alipay.sofa.jraft.option.NodeOptions;
 import com.alipay.sofa.jraft.option.RaftOptions;
 import com.alipay.sofa.jraft.option.ReadOnlyOption;
+import com.alipay.sofa.jraft.storage.snapshot.ThroughputSnapshotThrottle;
+import com.alipay.sofa.jraft.util.Utils;
 import com.google.common.base.Preconditions;
 import io.shardraft.api.v1.Command;
 import io.shardraft.api.v1.CommandResult;
@@ -43,6 +45,8 @@ import org.apache.logging.log4j.Logger;
 public final class ShardStore implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger("shard_raft_store");
     private static final byte[] NO_CONTEXT = new byte[0];
+    /** ThroughputSnapshotThrottle checks the rate this many times a second (smoother than once). */
+    private static final long THROTTLE_CYCLES_PER_S = 10;
     static final int RPC_PROCESSOR_THREADS = 3;
     static final int DISRUPTOR_SLOTS = 1024;
 
@@ -51,6 +55,7 @@ public final class ShardStore implements AutoCloseable {
     private final SharedLogStore sharedLog;
     private final Clock clock;
     private final String description;
+    private final DiskSpaceGuard disk;
     private HostShard shard;
     private volatile ShardStateMachine fsm;
     private volatile Node node;
@@ -71,6 +76,7 @@ public final class ShardStore implements AutoCloseable {
         this.sharedLog = sharedLog;
         this.clock = clock;
         this.description = "index '" + config.index() + "' shard '" + config.shard() + "'";
+        this.disk = new DiskSpaceGuard(config.nodeId(), config.dataPath(), config.settings().minFreeDiskBytes());
     }
 
     public ShardStoreConfig config() {
@@ -110,15 +116,30 @@ public final class ShardStore implements AutoCloseable {
             throw new UncheckedIOException("cannot create Raft directories of " + description + " under "
                     + config.raftDir(), e);
         }
-        ShardStateMachine machine = new ShardStateMachine(config.groupId(), shard);
+        RaftMetaCheck.verify(config.raftDir().resolve("meta"), description, config.nodeId());
+        ShardStateMachine machine = new ShardStateMachine(config.groupId(), shard, SnapshotTrigger.of(config.settings()),
+                new SnapshotHistory(config.raftDir(), config.settings().snapshotsKept()));
         NodeOptions opts = nodeOptions(machine, logDir);
         PeerId self = peerOf(config.nodeId());
         try {
             this.node = RaftServiceFactory.createAndInitRaftNode(config.groupId(), self, opts);
         } catch (RuntimeException e) {
+            // a snapshot that failed to load (named by the state machine) is the usual cause worth telling
+            String why = machine.loadFailure() != null ? machine.loadFailure() : e.getMessage()
+                    + " (its log is at " + config.raftDir().resolve("log") + ", its snapshots at "
+                    + config.raftDir().resolve("snapshot") + "; the node log says which failed)";
             throw new ReplicationException(Reason.INTERNAL, "cannot start the Raft group of " + description
-                    + " on node " + config.nodeId() + ": " + e.getMessage(), null, e);
+                    + " on node " + config.nodeId() + ": " + why, null, e);
         }
+        Node started = this.node;
+        // Not on the state-machine thread that fires the trigger: JRaft queues the save on that thread's
+        // own queue, which must not be waited on from inside it.
+        machine.onSnapshotWanted(() -> Utils.runInThread(() -> started.snapshot(status -> {
+            if (!status.isOk()) {
+                machine.trigger().requestFailed();
+                LOG.debug("[{}] requested snapshot not taken: {}", config.groupId(), status);
+            }
+        })));
         this.fsm = machine;
         LOG.info("started Raft group {} on node {} with members {}", config.groupId(), config.nodeId(),
                 config.members());
@@ -133,6 +154,12 @@ public final class ShardStore implements AutoCloseable {
         opts.setLeaderLeaseTimeRatio(s.leaderLeaseTimeRatio());
         opts.setSnapshotIntervalSecs((int) s.snapshotInterval().toSeconds());
         opts.setSnapshotLogIndexMargin((int) s.snapshotThreshold());
+        if (s.snapshotThrottleBytesPerSecond() > 0) {
+            // a lagging replica's catch-up must not starve live traffic on either side of the copy
+            opts.setSnapshotThrottle(new ThroughputSnapshotThrottle(s.snapshotThrottleBytesPerSecond(), THROTTLE_CYCLES_PER_S));
+        }
+        // a file the follower already holds with the same checksum (see FileChecksum) is not sent again
+        opts.setFilterBeforeCopyRemote(true);
         opts.setLogUri(logDir.toString());
         if (sharedLog != null) {
             opts.setServiceFactory(sharedLog.serviceFactory(config.groupId()));
@@ -246,6 +273,7 @@ public final class ShardStore implements AutoCloseable {
             if (!n.isLeader()) {
                 throw ReplicationException.notLeader(description, leaderId());
             }
+            disk.check(command);
             // The leader picks the time once; every replica applies the same value.
             Command stamped = command.toBuilder().setProposedAtMillis(clock.millis()).build();
             int size = stamped.getSerializedSize();

@@ -8,12 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Distinct TCP ports that are free on an address right now (held open together while picking, then released). */
-final class FreePorts {
+public final class FreePorts {
 
     private FreePorts() {
     }
 
-    static List<Integer> pick(String host, int count) {
+    public static List<Integer> pick(String host, int count) {
         List<ServerSocket> sockets = new ArrayList<>();
         try {
             InetAddress address = InetAddress.getByName(host);

@@ -2,17 +2,21 @@ package io.shardraft.node.store;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32C;
 
 /**
  * The binary form of a stored object's value (the id is the key, stored beside it). One format for the
  * MapDB file and the snapshot file:
  * {@code format:u8 | version:i64 | createdAt:i64 | updatedAt:i64 | propsLen:i32 | props:utf8 |
- * dims:i32 (-1 = no vector) | floats}.
+ * dims:i32 (-1 = no vector) | floats | crc32c:i32}. The CRC32C covers the id's UTF-8 bytes and everything
+ * before it, so a record damaged on disk (or moved under another key) is refused on every read instead of
+ * being served, and a verification pass can find it at start.
  */
 final class ObjectCodec {
 
-    static final byte FORMAT = 1;
-    private static final int FIXED = 1 + 8 + 8 + 8 + 4 + 4;
+    static final byte FORMAT = 2;
+    private static final int CRC_BYTES = 4;
+    private static final int FIXED = 1 + 8 + 8 + 8 + 4 + 4 + CRC_BYTES;
 
     private ObjectCodec() {
     }
@@ -30,8 +34,18 @@ final class ObjectCodec {
                 .putInt(dims);
         if (dims > 0) {
             buf.asFloatBuffer().put(o.vector());
+            buf.position(buf.position() + dims * 4);
         }
-        return buf.array();
+        byte[] bytes = buf.array();
+        buf.putInt(crc(o.id(), bytes, bytes.length - CRC_BYTES));
+        return bytes;
+    }
+
+    private static int crc(String id, byte[] bytes, int length) {
+        CRC32C crc = new CRC32C();
+        crc.update(id.getBytes(StandardCharsets.UTF_8));
+        crc.update(bytes, 0, length);
+        return (int) crc.getValue();
     }
 
     /**
@@ -41,7 +55,14 @@ final class ObjectCodec {
      */
     static StoredObject decode(String id, byte[] bytes) {
         try {
-            ByteBuffer buf = ByteBuffer.wrap(bytes);
+            if (bytes.length < FIXED) {
+                throw new IllegalArgumentException("object value of " + bytes.length + " bytes is too short");
+            }
+            int end = bytes.length - CRC_BYTES;
+            if (ByteBuffer.wrap(bytes, end, CRC_BYTES).getInt() != crc(id, bytes, end)) {
+                throw new IllegalArgumentException("checksum mismatch: the stored value of " + id + " is damaged");
+            }
+            ByteBuffer buf = ByteBuffer.wrap(bytes, 0, end);
             byte format = buf.get();
             if (format != FORMAT) {
                 throw new IllegalArgumentException("unknown object format " + format);

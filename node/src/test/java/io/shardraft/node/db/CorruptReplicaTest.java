@@ -9,6 +9,7 @@ import io.shardraft.api.v1.Vector;
 import io.shardraft.cluster.data.ReadConsistency;
 import io.shardraft.cluster.testing.InProcessCluster;
 import io.shardraft.node.store.Distance;
+import io.shardraft.node.testing.FileDamage;
 import io.shardraft.node.testing.NodeCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +27,29 @@ class CorruptReplicaTest {
     @TempDir
     Path dir;
 
+    private static final String MARKER = "marker-" + UUID.randomUUID();
+
+    /** Damage MapDB notices at open: the file's start overwritten. */
     @Test
     void aCorruptedShardFileIsDetectedAtStartAndTheReplicaIsRestored() throws Exception {
+        damageRestartAndRestore(file -> {
+            byte[] garbage = new byte[(int) Math.min(Files.size(file), 64 * 1024)];
+            java.util.Arrays.fill(garbage, (byte) 0x5a);
+            Files.write(file, garbage);
+        });
+    }
+
+    /** Damage MapDB does not notice: one bit inside a stored record, found by the per-record checksums. */
+    @Test
+    void aDamagedRecordIsDetectedAtStartAndTheReplicaIsRestored() throws Exception {
+        damageRestartAndRestore(file -> assertTrue(FileDamage.flipInside(file, MARKER) > 0, "record found in " + file));
+    }
+
+    interface Damage {
+        void apply(Path file) throws Exception;
+    }
+
+    private void damageRestartAndRestore(Damage damage) throws Exception {
         try (NodeCluster cluster = new NodeCluster(dir, 3)) {
             IndexDefinition def = IndexDefinition.replicated("fragile", 1, 3, 2, Distance.L2);
             cluster.createIndex(def);
@@ -38,7 +60,7 @@ class CorruptReplicaTest {
                 String id = UUID.randomUUID().toString();
                 ids.add(id);
                 puts.add(PutObject.newBuilder().setObject(ObjectData.newBuilder().setId(id)
-                        .setPropertiesJson("{\"i\":" + i + "}").setVector(Vector.newBuilder().addValues(i).addValues(1)))
+                        .setPropertiesJson(i == 0 ? "{\"m\":\"" + MARKER + "\"}" : "{\"i\":" + i + "}").setVector(Vector.newBuilder().addValues(i).addValues(1)))
                         .build());
             }
             cluster.index("node1", "fragile").putBatch(puts).get(30, TimeUnit.SECONDS);
@@ -47,10 +69,7 @@ class CorruptReplicaTest {
 
             Path hostDir = cluster.node("node2").database().shardPath("fragile", shard).resolve("host");
             cluster.stop("node2");
-            Path file = hostDir.resolve("objects.db");
-            byte[] garbage = new byte[(int) Math.min(Files.size(file), 64 * 1024)];
-            java.util.Arrays.fill(garbage, (byte) 0x5a);
-            Files.write(file, garbage);
+            damage.apply(hostDir.resolve("objects.db"));
 
             cluster.start("node2");
             cluster.awaitConverged("fragile", Duration.ofSeconds(30));

@@ -41,11 +41,16 @@ public final class NodeCluster implements AutoCloseable {
         peers.keySet().forEach(this::start);
     }
 
-    public synchronized void start(String id) {
+    public void start(String id) {
+        start(id, settings);
+    }
+
+    /** Starts (or restarts) a node with its own settings, e.g. another disk reserve. */
+    public synchronized void start(String id, RaftSettings nodeSettings) {
         if (nodes.containsKey(id)) {
             return;
         }
-        ShardraftNode node = ShardraftNode.start(new NodeConfig(id, peers, baseDir.resolve(id), null, settings, null));
+        ShardraftNode node = ShardraftNode.start(new NodeConfig(id, peers, baseDir.resolve(id), null, nodeSettings, null));
         nodes.put(id, node);
         indexes.values().forEach(def -> node.database().createIndex(def));
     }
