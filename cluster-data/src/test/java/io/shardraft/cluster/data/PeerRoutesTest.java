@@ -91,4 +91,44 @@ class PeerRoutesTest {
             }
         }
     }
+
+    /**
+     * The kill-follower chaos finding (chaos/findings/README.md, section 3): a follower restarted behind its
+     * proxy is caught up by the leader again, every time. While it is down the proxy accepts the leader's
+     * connections and closes them, which used to leave the leader's Bolt client with a connection pool it
+     * never replaced ({@link StaleConnectionPools}).
+     */
+    @Test
+    void aFollowerRestartedBehindItsProxyIsCaughtUp() throws Exception {
+        try (ToxiproxyServer toxiproxy = ToxiproxyServer.start();
+                InProcessCluster cluster = new InProcessCluster(dir, 3, InProcessCluster.testSettings(),
+                        (i, s, d) -> new MemoryHostShard())) {
+            NodeAddress node3 = cluster.address("node3");
+            Proxy raft = toxiproxy.proxy("node3-raft", node3.raftEndpoint());
+            Proxy grpc = toxiproxy.proxy("node3-grpc", node3.grpcTarget());
+            cluster.routeThrough(Map.of("node3", new NodeAddress("127.0.0.1", ToxiproxyServer.port(raft),
+                    ToxiproxyServer.port(grpc))));
+            cluster.startAll();
+            cluster.createIndex("restart", 1);
+            String shard = shardName(0);
+            String leader = cluster.awaitLeader("restart", shard, Duration.ofSeconds(20));
+            if (leader.equals("node3")) {
+                cluster.stop("node3");
+                cluster.awaitLeader("restart", shard, Duration.ofSeconds(20));
+                cluster.start("node3");
+                leader = cluster.awaitLeader("restart", shard, Duration.ofSeconds(20));
+            }
+            Router router = cluster.registry(leader).router("restart");
+            for (int cycle = 1; cycle <= 3; cycle++) {
+                cluster.stop("node3");
+                for (int i = 0; i < 5; i++) {
+                    router.putObject(shard, object()).get(20, TimeUnit.SECONDS);
+                }
+                Thread.sleep(1000); // the leader keeps dialling node3 through the proxy, which closes each connection
+                cluster.start("node3");
+                long last = router.putObject(shard, object()).get(20, TimeUnit.SECONDS).getLogIndex();
+                cluster.awaitApplied("restart", shard, last, Duration.ofSeconds(10));
+            }
+        }
+    }
 }
