@@ -18,21 +18,36 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ToxiproxyServer implements AutoCloseable {
     private final Process process;
+    private final int port;
     private final ToxiproxyClient client;
 
     private ToxiproxyServer(Process process, int port) {
         this.process = process;
+        this.port = port;
         this.client = new ToxiproxyClient("127.0.0.1", port);
     }
 
     /** Starts the server; fails with how to install it when the binary cannot be found. */
     public static ToxiproxyServer start() {
+        return start(ProcessBuilder.Redirect.DISCARD);
+    }
+
+    /**
+     * Starts a server that outlives this JVM unless {@link #close() closed} (a local cluster's, stopped by
+     * {@code cluster down}), its output appended to {@code logFile}.
+     */
+    public static ToxiproxyServer startDetached(Path logFile) {
+        return start(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+    }
+
+    private static ToxiproxyServer start(ProcessBuilder.Redirect output) {
         Path binary = locate();
         int port = FreePorts.allocate();
         Process p;
         try {
             p = new ProcessBuilder(binary.toString(), "-host", "127.0.0.1", "-port", String.valueOf(port))
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectErrorStream(true).redirectOutput(output).start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + binary, e);
         }
@@ -69,6 +84,15 @@ public final class ToxiproxyServer implements AutoCloseable {
         }
         throw new IllegalStateException("toxiproxy-server not found on PATH or in $GOPATH/bin; install it with "
                 + "scripts/ensure-toxiproxy (scripts/test-all does)");
+    }
+
+    /** The port of the server's HTTP API on 127.0.0.1. */
+    public int port() {
+        return port;
+    }
+
+    public ProcessHandle process() {
+        return process.toHandle();
     }
 
     /** A proxy on a free 127.0.0.1 port to {@code upstream} ({@code host:port}). */

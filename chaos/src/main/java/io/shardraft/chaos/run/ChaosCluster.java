@@ -1,5 +1,6 @@
 package io.shardraft.chaos.run;
 
+import io.shardraft.testkit.LinkProxies;
 import io.shardraft.testkit.ToxiproxyServer;
 import io.shardraft.testkit.FreePorts;
 import eu.rekawek.toxiproxy.Proxy;
@@ -56,18 +57,12 @@ public final class ChaosCluster implements AutoCloseable {
         }
     }
 
-    private record Link(String from, String to) {
-        String name() {
-            return from + "-" + to;
-        }
-    }
-
     private final Path dir;
     private final Settings settings;
     private final List<String> ids = new ArrayList<>();
     private final Map<String, Integer> raftPorts = new HashMap<>();
     private final Map<String, Integer> clientPorts = new HashMap<>();
-    private final Map<Link, List<Proxy>> proxies = new LinkedHashMap<>();
+    private LinkProxies proxies;
     private final Map<String, Process> processes = new HashMap<>();
     private final Map<String, ManagedChannel> channels = new HashMap<>();
     private final ToxiproxyServer toxiproxy;
@@ -86,7 +81,11 @@ public final class ChaosCluster implements AutoCloseable {
             clientPorts.put(id, FreePorts.allocate());
         }
         this.toxiproxy = ToxiproxyServer.start();
-        this.shutdownHook = new Thread(this::killAllQuietly, "chaos-cluster-shutdown");
+        // a runner stopped by a signal leaves neither nodes nor its Toxiproxy server behind
+        this.shutdownHook = new Thread(() -> {
+            killAllQuietly();
+            toxiproxy.close();
+        }, "chaos-cluster-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
@@ -141,26 +140,16 @@ public final class ChaosCluster implements AutoCloseable {
     }
 
     private void createProxies() {
-        for (String from : ids) {
-            for (String to : ids) {
-                if (!from.equals(to)) {
-                    Link link = new Link(from, to);
-                    proxies.put(link, List.of(
-                            toxiproxy.proxy(link.name() + "-raft", "127.0.0.1:" + raftPorts.get(to)),
-                            toxiproxy.proxy(link.name() + "-grpc", "127.0.0.1:" + clientPorts.get(to))));
-                }
-            }
-        }
+        Map<String, LinkProxies.NodePorts> ports = new LinkedHashMap<>();
+        ids.forEach(id -> ports.put(id, new LinkProxies.NodePorts(raftPorts.get(id), clientPorts.get(id))));
+        proxies = LinkProxies.create(toxiproxy, ports);
     }
 
     private void writeConfigs() {
         String peers = ids.stream().map(id -> id + "@127.0.0.1:" + raftPorts.get(id) + ":" + clientPorts.get(id))
                 .collect(Collectors.joining(","));
         for (String id : ids) {
-            String routes = ids.stream().filter(to -> !to.equals(id)).map(to -> {
-                List<Proxy> p = proxies.get(new Link(id, to));
-                return to + "@127.0.0.1:" + ToxiproxyServer.port(p.get(0)) + ":" + ToxiproxyServer.port(p.get(1));
-            }).collect(Collectors.joining(","));
+            String routes = proxies.routes(id);
             Map<String, String> config = new LinkedHashMap<>();
             config.put("node.id", id);
             config.put("node.host", "127.0.0.1");
@@ -310,17 +299,11 @@ public final class ChaosCluster implements AutoCloseable {
     // ---- network faults ----
 
     private List<Proxy> linksTouching(Collection<String> nodes) {
-        List<Proxy> out = new ArrayList<>();
-        proxies.forEach((link, p) -> {
-            if (nodes.contains(link.from()) || nodes.contains(link.to())) {
-                out.addAll(p);
-            }
-        });
-        return out;
+        return proxies.touching(nodes);
     }
 
     private List<Proxy> allProxies() {
-        return proxies.values().stream().flatMap(List::stream).toList();
+        return proxies.all();
     }
 
     /** Cuts every link into and out of {@code node} (Raft and gRPC); clients still reach it directly. */
@@ -332,7 +315,7 @@ public final class ChaosCluster implements AutoCloseable {
 
     /** Cuts every link between {@code minority} and the other nodes, both directions. */
     public void partition(Set<String> minority) {
-        proxies.forEach((link, p) -> {
+        proxies.byLink().forEach((link, p) -> {
             if (minority.contains(link.from()) != minority.contains(link.to())) {
                 p.forEach(proxy -> io(proxy::disable));
             }
@@ -359,7 +342,7 @@ public final class ChaosCluster implements AutoCloseable {
 
     /** A black hole on the directed link {@code from → to} (Raft and gRPC): data is dropped, connections hang. */
     public void timeout(String from, String to) {
-        for (Proxy p : proxies.get(new Link(from, to))) {
+        for (Proxy p : proxies.byLink().get(new LinkProxies.Link(from, to))) {
             io(() -> p.toxics().timeout(toxicName("timeout"), ToxicDirection.UPSTREAM, 0));
         }
     }

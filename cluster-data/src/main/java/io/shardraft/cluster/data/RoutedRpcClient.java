@@ -6,14 +6,20 @@ import com.alipay.sofa.jraft.option.RpcOptions;
 import com.alipay.sofa.jraft.rpc.InvokeCallback;
 import com.alipay.sofa.jraft.rpc.InvokeContext;
 import com.alipay.sofa.jraft.rpc.RpcClient;
+import com.alipay.sofa.jraft.rpc.impl.BoltRpcClient;
 import com.alipay.sofa.jraft.util.Endpoint;
 
-/** A JRaft RPC client that connects to a peer's route instead of the peer when one is set. */
+/**
+ * A JRaft RPC client that connects to a peer's route instead of the peer when one is set, and that does
+ * not let SOFABolt keep a peer it cannot connect to without trying again ({@link StaleConnectionPools}).
+ */
 final class RoutedRpcClient implements RpcClient {
     private final RpcClient delegate;
+    private final StaleConnectionPools pools;
 
-    RoutedRpcClient(RpcClient delegate) {
+    RoutedRpcClient(BoltRpcClient delegate) {
         this.delegate = delegate;
+        this.pools = new StaleConnectionPools(delegate.getRpcClient());
     }
 
     @Override
@@ -33,7 +39,13 @@ final class RoutedRpcClient implements RpcClient {
 
     @Override
     public boolean checkConnection(Endpoint endpoint, boolean createIfAbsent) {
-        return delegate.checkConnection(RaftEndpointRoutes.route(endpoint), createIfAbsent);
+        Endpoint dial = RaftEndpointRoutes.route(endpoint);
+        if (delegate.checkConnection(dial, createIfAbsent)) {
+            return true;
+        }
+        // Bolt may hold a pool for the address that will never yield a connection again: drop it and ask
+        // again, which starts creating a new one
+        return createIfAbsent && pools.dropIfUnusable(dial) && delegate.checkConnection(dial, true);
     }
 
     @Override

@@ -34,6 +34,26 @@ class PeerRoutesTest {
         return ObjectData.newBuilder().setId(UUID.randomUUID().toString()).setPropertiesJson("{}").build();
     }
 
+    /**
+     * Starts the cluster with every connection to node3 through the two proxies, creates a one-shard index and
+     * returns its leader, never node3.
+     */
+    private static String startWithNode3Behind(InProcessCluster cluster, Proxy raft, Proxy grpc, String index) {
+        cluster.routeThrough(Map.of("node3", new NodeAddress("127.0.0.1", ToxiproxyServer.port(raft),
+                ToxiproxyServer.port(grpc))));
+        cluster.startAll();
+        cluster.createIndex(index, 1);
+        String shard = shardName(0);
+        String leader = cluster.awaitLeader(index, shard, Duration.ofSeconds(20));
+        if (leader.equals("node3")) {
+            cluster.stop("node3");
+            cluster.awaitLeader(index, shard, Duration.ofSeconds(20));
+            cluster.start("node3");
+            leader = cluster.awaitLeader(index, shard, Duration.ofSeconds(20));
+        }
+        return leader;
+    }
+
     @Test
     void trafficToARoutedPeerGoesThroughItsProxy() throws Exception {
         try (ToxiproxyServer toxiproxy = ToxiproxyServer.start();
@@ -42,18 +62,8 @@ class PeerRoutesTest {
             NodeAddress node3 = cluster.address("node3");
             Proxy raft = toxiproxy.proxy("node3-raft", node3.raftEndpoint());
             Proxy grpc = toxiproxy.proxy("node3-grpc", node3.grpcTarget());
-            cluster.routeThrough(Map.of("node3", new NodeAddress("127.0.0.1", ToxiproxyServer.port(raft),
-                    ToxiproxyServer.port(grpc))));
-            cluster.startAll();
-            cluster.createIndex("routed", 1);
             String shard = shardName(0);
-            String leader = cluster.awaitLeader("routed", shard, Duration.ofSeconds(20));
-            if (leader.equals("node3")) {
-                cluster.stop("node3");
-                cluster.awaitLeader("routed", shard, Duration.ofSeconds(20));
-                cluster.start("node3");
-                leader = cluster.awaitLeader("routed", shard, Duration.ofSeconds(20));
-            }
+            String leader = startWithNode3Behind(cluster, raft, grpc, "routed");
             Router router = cluster.registry(leader).router("routed");
             CommandResult first = router.putObject(shard, object()).get(20, TimeUnit.SECONDS);
             cluster.awaitApplied("routed", shard, first.getLogIndex(), Duration.ofSeconds(20));
@@ -88,6 +98,35 @@ class PeerRoutesTest {
                         return false;
                     }
                 }, Duration.ofSeconds(20), () -> "gRPC through the re-enabled proxy");
+            }
+        }
+    }
+
+    /**
+     * The kill-follower chaos finding (chaos/findings/README.md, section 3): a follower restarted behind its
+     * proxy is caught up by the leader again, every time. While it is down the proxy accepts the leader's
+     * connections and closes them, which used to leave the leader's Bolt client with a connection pool it
+     * never replaced ({@link StaleConnectionPools}).
+     */
+    @Test
+    void aFollowerRestartedBehindItsProxyIsCaughtUp() throws Exception {
+        try (ToxiproxyServer toxiproxy = ToxiproxyServer.start();
+                InProcessCluster cluster = new InProcessCluster(dir, 3, InProcessCluster.testSettings(),
+                        (i, s, d) -> new MemoryHostShard())) {
+            NodeAddress node3 = cluster.address("node3");
+            String shard = shardName(0);
+            String leader = startWithNode3Behind(cluster, toxiproxy.proxy("node3-raft", node3.raftEndpoint()),
+                    toxiproxy.proxy("node3-grpc", node3.grpcTarget()), "restart");
+            Router router = cluster.registry(leader).router("restart");
+            for (int cycle = 1; cycle <= 3; cycle++) {
+                cluster.stop("node3");
+                for (int i = 0; i < 5; i++) {
+                    router.putObject(shard, object()).get(20, TimeUnit.SECONDS);
+                }
+                Thread.sleep(1000); // the leader keeps dialling node3 through the proxy, which closes each connection
+                cluster.start("node3");
+                long last = router.putObject(shard, object()).get(20, TimeUnit.SECONDS).getLogIndex();
+                cluster.awaitApplied("restart", shard, last, Duration.ofSeconds(10));
             }
         }
     }

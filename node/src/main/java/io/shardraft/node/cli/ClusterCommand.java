@@ -24,6 +24,11 @@ final class ClusterCommand extends ShardraftCli.Group {
                 description = "Extra node configuration for a new cluster, e.g. raft.election-timeout-ms=1000 (repeatable).")
         Map<String, String> settings = new LinkedHashMap<>();
 
+        @Option(names = "--toxiproxy", description = "Send every node-to-node connection of a new cluster through a "
+                + "Toxiproxy proxy per directed link (node1-node2-raft, node1-node2-grpc, ...), on 127.0.0.1; "
+                + "`cluster down` stops it.")
+        boolean toxiproxy;
+
         @Option(names = "--jvm-opt", paramLabel = "ARG", description = "Extra JVM argument for each node (repeatable).")
         List<String> jvmArgs = List.of();
 
@@ -37,17 +42,21 @@ final class ClusterCommand extends ShardraftCli.Group {
                     LauncherSettings.defaults().withJvmArgs(jvmArgs)
                             .withTimeouts(Duration.ofSeconds(Math.max(1, waitSeconds)), null),
                     options.json ? s -> { } : out()::println);
-            ClusterFile file = cluster.up(nodes, settings);
+            ClusterFile file = cluster.up(nodes, settings, toxiproxy);
             if (options.json) {
                 ObjectNode json = CliJson.object();
                 json.put("dataDir", cluster.dir().toString());
                 json.set("cluster", CliJson.MAPPER.valueToTree(file));
+                ClusterProxies.read(cluster.dir()).ifPresent(p -> json.set("toxiproxy", CliJson.MAPPER.valueToTree(p)));
                 printJson(json);
             } else {
                 out().println("cluster in " + cluster.dir() + " is up:");
                 for (NodeEntry node : file.nodes()) {
                     out().println("  " + node.id() + "  " + node.clientAddress());
                 }
+                ClusterProxies.read(cluster.dir()).ifPresent(p -> out().println("  node-to-node links through "
+                        + "Toxiproxy, API 127.0.0.1:" + p.apiPort() + " (toxiproxy-cli -h 127.0.0.1:" + p.apiPort()
+                        + " list)"));
             }
             return 0;
         }

@@ -64,9 +64,15 @@ final class LocalCluster {
 
     /**
      * Creates and starts a cluster of {@code nodes} nodes (default 3), or restarts the nodes of the existing one that
-     * are down, then waits until every node is SERVING. Fails when every node already runs.
+     * are down, then waits until every node is SERVING. Fails when every node already runs. With {@code toxiproxy}
+     * (a new cluster only), every node-to-node connection goes through a Toxiproxy proxy per directed link
+     * ({@link ClusterProxies}).
      */
     ClusterFile up(Integer nodes, Map<String, String> nodeSettings) {
+        return up(nodes, nodeSettings, false);
+    }
+
+    ClusterFile up(Integer nodes, Map<String, String> nodeSettings, boolean toxiproxy) {
         try (ClusterLock ignored = ClusterLock.acquire(dir, LOCK_WAIT)) {
             Optional<ClusterFile> existing = file();
             ClusterFile cluster;
@@ -79,6 +85,11 @@ final class LocalCluster {
                 if (!nodeSettings.isEmpty() && !nodeSettings.equals(cluster.settings())) {
                     throw new CliException("--set applies only when a cluster is created; " + dir + " already holds one");
                 }
+                Optional<ClusterProxies> proxies = ClusterProxies.read(dir);
+                if (toxiproxy && proxies.isEmpty()) {
+                    throw new CliException("--toxiproxy applies only when a cluster is created; " + dir
+                            + " already holds one without it");
+                }
                 List<NodeEntry> down = cluster.nodes().stream().filter(n -> !NodeProcess.isRunning(n)).toList();
                 if (down.isEmpty()) {
                     throw new CliException("a cluster is already running in " + dir + " ("
@@ -87,6 +98,13 @@ final class LocalCluster {
                 }
                 progress.accept("restarting " + down.stream().map(NodeEntry::id).collect(Collectors.joining(", "))
                         + " of the cluster in " + dir);
+                if (proxies.isPresent() && !proxies.get().isRunning()) {
+                    if (down.size() < cluster.nodes().size()) {
+                        throw new CliException("the Toxiproxy server of the cluster in " + dir + " is not running while "
+                                + "some nodes are; run `shardraft cluster down`, then `up`");
+                    }
+                    startProxies(cluster);
+                }
             } else {
                 int count = nodes == null ? 3 : nodes;
                 if (count < 1 || count > 99) {
@@ -95,9 +113,18 @@ final class LocalCluster {
                 cluster = create(count, nodeSettings);
                 cluster.write(dir);
                 progress.accept("starting a " + count + "-node cluster in " + dir);
+                if (toxiproxy) {
+                    startProxies(cluster);
+                }
             }
             return startAndAwait(cluster, cluster.nodes().stream().filter(n -> !NodeProcess.isRunning(n)).toList(), true);
         }
+    }
+
+    private void startProxies(ClusterFile cluster) {
+        ClusterProxies proxies = ClusterProxies.start(dir, cluster);
+        progress.accept("started Toxiproxy (pid " + proxies.pid() + ", API 127.0.0.1:" + proxies.apiPort()
+                + "): a proxy per directed link, e.g. node1-node2-raft and node1-node2-grpc");
     }
 
     private ClusterFile create(int count, Map<String, String> nodeSettings) {
@@ -149,6 +176,10 @@ final class LocalCluster {
             for (NodeEntry node : cluster.nodes()) {
                 updated = updated.withNode(node.withProcess(0, 0));
             }
+            ClusterProxies.read(dir).ifPresent(proxies -> {
+                progress.accept("stopping Toxiproxy (pid " + proxies.pid() + ")");
+                proxies.stop(dir);
+            });
             if (purge) {
                 deleteTree(dir);
                 progress.accept("removed " + dir);
@@ -293,6 +324,7 @@ final class LocalCluster {
         config.put("node.raft-port", String.valueOf(node.raftPort()));
         config.put("cluster.peers", cluster.peers());
         config.put("data.dir", node.dataDir());
+        ClusterProxies.read(dir).ifPresent(proxies -> config.put("cluster.routes", proxies.routes().get(node.id())));
         config.putAll(cluster.settings());
         try {
             Files.createDirectories(Path.of(node.dataDir()));
