@@ -5,6 +5,7 @@ import io.shardraft.api.v1.Command;
 import io.shardraft.cluster.error.ReplicationException;
 import io.shardraft.cluster.error.ReplicationException.Reason;
 import java.io.IOException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -18,6 +19,8 @@ final class DiskSpaceGuard {
     private final String nodeId;
     private final Path dir;
     private final long reserveBytes;
+    /** Looked up once: finding a path's file store reads the mount table, too slow for every write. */
+    private volatile FileStore store;
 
     DiskSpaceGuard(String nodeId, Path dir, long reserveBytes) {
         Preconditions.checkArgument(reserveBytes >= 0, "reserveBytes must be >= 0, got %s", reserveBytes);
@@ -33,7 +36,12 @@ final class DiskSpaceGuard {
         }
         long free;
         try {
-            free = Files.getFileStore(dir).getUsableSpace();
+            FileStore fs = store;
+            if (fs == null) {
+                fs = Files.getFileStore(dir);
+                store = fs;
+            }
+            free = fs.getUsableSpace();
         } catch (IOException e) {
             throw new ReplicationException(Reason.INTERNAL, "cannot read the free space of the disk of node " + nodeId
                     + " at " + dir + ": " + e.getMessage(), null, e, true);
