@@ -51,7 +51,7 @@ public final class ChaosRunner {
     /** How long the workload runs before, during and after the fault. */
     public record Timing(Duration warmup, Duration fault, Duration tail) {
         public static Timing shortForm() {
-            return new Timing(Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(5));
+            return new Timing(Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(8));
         }
 
         public static Timing fullForm() {
