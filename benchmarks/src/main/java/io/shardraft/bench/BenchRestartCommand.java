@@ -10,7 +10,7 @@ import io.shardraft.cluster.data.ReadConsistency;
 import io.shardraft.cluster.data.ShardStore;
 import io.shardraft.node.NodeConfig;
 import io.shardraft.node.ShardraftNode;
-import io.shardraft.node.cli.FreePorts;
+import io.shardraft.testkit.FreePorts;
 import io.shardraft.node.db.IndexDefinition;
 import io.shardraft.node.store.Distance;
 import java.io.IOException;
@@ -91,7 +91,7 @@ final class BenchRestartCommand implements Callable<Integer> {
                 .heartbeatTimeout(Duration.ofMillis(500))
                 .build();
         Map<String, NodeAddress> peers = new LinkedHashMap<>();
-        List<Integer> ports = FreePorts.pick(HOST, 6);
+        List<Integer> ports = FreePorts.allocate(HOST, 6);
         for (int i = 0; i < 3; i++) {
             peers.put("node" + (i + 1), new NodeAddress(HOST, ports.get(2 * i), ports.get(2 * i + 1)));
         }

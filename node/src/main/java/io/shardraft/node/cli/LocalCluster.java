@@ -2,6 +2,7 @@ package io.shardraft.node.cli;
 
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.shardraft.testkit.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -128,7 +129,7 @@ final class LocalCluster {
     }
 
     private ClusterFile create(int count, Map<String, String> nodeSettings) {
-        List<Integer> ports = FreePorts.pick(settings.host(), 2 * count);
+        List<Integer> ports = FreePorts.allocate(settings.host(), 2 * count);
         String classPath = RuntimeCopy.copy(settings.classPath(), dir);
         List<NodeEntry> entries = new ArrayList<>();
         for (int i = 0; i < count; i++) {
