@@ -17,7 +17,7 @@ import java.util.Map;
  * @param dataDir   where every shard's Raft state and MapDB files live
  * @param bindHost  the interface the node's servers bind (default: its advertised host)
  * @param settings  Raft tuning
- * @param store     MapDB settings
+ * @param store     MapDB settings of replicated shards (unreplicated ones always commit every apply)
  * @param routes    peers this node dials at another address (a proxy per link for fault injection)
  */
 public record NodeConfig(String nodeId, Map<String, NodeAddress> peers, Path dataDir, String bindHost,
@@ -31,7 +31,7 @@ public record NodeConfig(String nodeId, Map<String, NodeAddress> peers, Path dat
         Preconditions.checkNotNull(dataDir, "data directory");
         bindHost = bindHost == null || bindHost.isBlank() ? peers.get(nodeId).host() : bindHost;
         settings = settings == null ? RaftSettings.DEFAULTS : settings;
-        store = store == null ? MapDbShardConfig.DEFAULT : store;
+        store = store == null ? MapDbShardConfig.replicatedDefault() : store;
         routes = routes == null ? PeerRoutes.NONE : routes;
     }
 

@@ -4,6 +4,7 @@ import io.shardraft.cluster.data.NodeAddress;
 import io.shardraft.cluster.data.PeerRoutes;
 import io.shardraft.cluster.data.RaftLogStore;
 import io.shardraft.cluster.data.RaftSettings;
+import io.shardraft.node.store.MapDbShardConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -40,12 +41,13 @@ public final class NodeConfigLoader {
     public static final String SNAPSHOTS_KEPT = "raft.snapshots-kept";
     public static final String MIN_FREE_BYTES = "data.min-free-bytes";
     public static final String LOG_STORE = "raft.log-store";
+    public static final String COMMIT_INTERVAL_MS = "data.commit-interval-ms";
 
     /** Every key a node reads, in the order documented. */
     public static final List<String> KEYS = List.of(NODE_ID, NODE_HOST, NODE_BIND, NODE_CLIENT_PORT, NODE_RAFT_PORT,
             CLUSTER_PEERS, CLUSTER_ROUTES, DATA_DIR, ELECTION_TIMEOUT_MS, HEARTBEAT_MS, APPLY_TIMEOUT_MS, SNAPSHOT_INTERVAL_S,
             SNAPSHOT_THRESHOLD, SNAPSHOT_ENTRIES, SNAPSHOT_BYTES, SNAPSHOT_THROTTLE, SNAPSHOTS_KEPT,
-            MIN_FREE_BYTES, LOG_STORE);
+            MIN_FREE_BYTES, LOG_STORE, COMMIT_INTERVAL_MS);
 
     private NodeConfigLoader() {
     }
@@ -160,7 +162,15 @@ public final class NodeConfigLoader {
             }
             routes = new PeerRoutes(dial);
         }
-        return new NodeConfig(id, peers, data, v.get(NODE_BIND), settings, null, routes);
+        MapDbShardConfig store = MapDbShardConfig.replicatedDefault();
+        if (v.containsKey(COMMIT_INTERVAL_MS)) {
+            long ms = nonNegative(v, COMMIT_INTERVAL_MS);
+            if (ms > 60_000) {
+                throw new IllegalArgumentException(COMMIT_INTERVAL_MS + " must be at most 60000, got " + ms);
+            }
+            store = store.withCommitInterval(Duration.ofMillis(ms));
+        }
+        return new NodeConfig(id, peers, data, v.get(NODE_BIND), settings, store, routes);
     }
 
     /** Parses {@code id@host:raftPort:clientPort,...}. */

@@ -81,6 +81,22 @@ class NodeConfigLoaderTest {
     }
 
     @Test
+    void commitIntervalKey() {
+        Map<String, String> base = Map.of("SHARDRAFT_NODE_ID", "n1", "SHARDRAFT_CLUSTER_PEERS", "n1@h:1:2",
+                "SHARDRAFT_DATA_DIR", "/d");
+        assertEquals(Duration.ofMillis(100), NodeConfigLoader.load(null, base).store().commitInterval(),
+                "replicated shards defer their MapDB commits by default");
+        assertEquals(Duration.ZERO, NodeConfigLoader.load(null, with(base, "SHARDRAFT_DATA_COMMIT_INTERVAL_MS", "0"))
+                .store().commitInterval());
+        assertEquals(Duration.ofMillis(250), NodeConfigLoader.load(null,
+                with(base, "SHARDRAFT_DATA_COMMIT_INTERVAL_MS", "250")).store().commitInterval());
+        assertMessage("data.commit-interval-ms must be 0 (off) or positive", () -> NodeConfigLoader.load(null,
+                with(base, "SHARDRAFT_DATA_COMMIT_INTERVAL_MS", "-5")));
+        assertMessage("data.commit-interval-ms must be at most 60000", () -> NodeConfigLoader.load(null,
+                with(base, "SHARDRAFT_DATA_COMMIT_INTERVAL_MS", "60001")));
+    }
+
+    @Test
     void errorsNameTheKey() throws Exception {
         Map<String, String> base = Map.of("SHARDRAFT_NODE_ID", "n1", "SHARDRAFT_CLUSTER_PEERS", "n1@h:1:2",
                 "SHARDRAFT_DATA_DIR", "/d");

@@ -25,12 +25,13 @@ import java.util.List;
  *       throws only when the shard itself is broken (e.g. its storage failed); the core then fails
  *       the entry's caller with INTERNAL and stops this replica's group (JRaft error state) rather
  *       than skip the entry and diverge; the other replicas keep serving.</li>
- *   <li>{@link #applyBatch} applies consecutive committed commands as one unit: durable together with the
- *       index of the last one, and no reader sees some of them without the others. If it throws, none of
- *       them took effect (the shard is broken, as for {@link #apply}). The core hands it every command of
- *       one JRaft apply batch, so a shard can commit its storage once per batch rather than per entry; a
- *       crash before that commit loses nothing, since the core replays the log's tail after
- *       {@link #lastAppliedIndex()}.</li>
+ *   <li>{@link #applyBatch} applies consecutive committed commands as one unit: no reader sees some of them
+ *       without the others, and they become durable together with the index of the last one. If it throws,
+ *       none of them took effect (the shard is broken, as for {@link #apply}). The core hands it every command
+ *       of one JRaft apply batch, so a shard can commit its storage once per batch rather than per entry, or
+ *       less often still: the Raft log holds every entry after the last snapshot, so a crash before a commit
+ *       loses nothing as long as the persisted applied index stays with the data it covers; on restart the
+ *       core replays the log's tail after the {@link #lastAppliedIndex()} the shard reopens with.</li>
  *   <li>{@link #saveSnapshot} makes the state durable and writes a self-contained copy of it into the
  *       directory; after it returns the core may truncate the log up to the applied index.</li>
  *   <li>{@link #loadSnapshot} replaces the whole state with the copy in the directory. It throws when
@@ -54,7 +55,11 @@ public interface HostShard extends AutoCloseable {
         return results;
     }
 
-    /** The log index of the last command applied to (and persisted with) this shard's data; 0 if none. */
+    /**
+     * The log index of the last command applied to this shard's data; 0 if none. It is persisted with the data
+     * it covers, possibly later than the apply (never later than {@link #saveSnapshot} and {@link #close}); a
+     * shard reopened after a crash reports the last persisted one.
+     */
     long lastAppliedIndex();
 
     /** Makes the current state durable and writes a self-contained copy of it into {@code dir}. */

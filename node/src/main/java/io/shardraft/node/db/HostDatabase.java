@@ -9,9 +9,11 @@ import io.shardraft.cluster.error.ReplicationException;
 import io.shardraft.node.store.MapDbShard;
 import io.shardraft.node.store.MapDbShardConfig;
 import io.shardraft.node.store.ReplicaPlacement;
+import io.shardraft.node.store.ShardCommitter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -38,6 +40,8 @@ public final class HostDatabase implements AutoCloseable {
     private final Path dataDir;
     private final ReplicationAdapter adapter;
     private final MapDbShardConfig storeConfig;
+    /** Background commits of replicated shards with a deferred commit; null when they commit every apply. */
+    private final ShardCommitter committer;
     private final Map<String, ObjectIndex> indexes = new LinkedHashMap<>();
     private final Map<String, Map<String, List<String>>> localShards = new LinkedHashMap<>();
 
@@ -58,6 +62,7 @@ public final class HostDatabase implements AutoCloseable {
         }
         this.adapter = new ReplicationAdapter(registry);
         this.storeConfig = storeConfig;
+        this.committer = storeConfig.commitInterval().isZero() ? null : new ShardCommitter(storeConfig.commitInterval());
     }
 
     public String nodeId() {
@@ -112,15 +117,28 @@ public final class HostDatabase implements AutoCloseable {
         Path hostDir = ReplicationAdapter.hostDir(dataPath);
         String name = def.name() + "/" + shard;
         MapDbShard host;
+        // an unreplicated shard has no Raft log to replay: each apply is its only copy and commits at once
+        MapDbShardConfig config = def.replicated() ? storeConfig : storeConfig.withCommitInterval(Duration.ZERO);
+        if (def.replicated() && !MapDbShard.closedCleanly(hostDir)) {
+            // The process died with the file open: MapDB's recovery is not trusted (see MapDbShard.OPEN_MARKER).
+            // The group restores the replica from this node's latest snapshot and Raft log, or from the leader.
+            LOG.warn("shard {} on node {}: {} was not closed cleanly; discarding it and restoring the replica from its "
+                    + "Raft group (snapshot + log)", name, nodeId, hostDir);
+            try {
+                Directories.deleteRecursively(hostDir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot discard shard " + name + " at " + hostDir, e);
+            }
+        }
         try {
-            host = MapDbShard.open(name, hostDir, def.schema(), storeConfig);
+            host = MapDbShard.open(name, hostDir, def.schema(), config, committer);
         } catch (IOException | RuntimeException e) {
             if (!def.replicated() || members.size() < 2) {
                 // the only copy: refuse to start rather than serve nothing or something wrong
                 throw new UncheckedIOException("cannot open shard " + name + " at " + hostDir + ": " + e.getMessage(),
                         e instanceof IOException io ? io : new IOException(e));
             }
-            host = rebuild(name, hostDir, def, e);
+            host = rebuild(name, hostDir, def, config, e);
         }
         try {
             adapter.onShardInitialised(def.raftName(), shard, members, dataPath, host);
@@ -134,13 +152,14 @@ public final class HostDatabase implements AutoCloseable {
      * A replica whose file cannot be opened (torn, corrupted) is set aside, never served: the shard starts
      * empty and its Raft group restores it from this node's snapshot and log, or from the leader.
      */
-    private MapDbShard rebuild(String name, Path hostDir, IndexDefinition def, Exception cause) {
+    private MapDbShard rebuild(String name, Path hostDir, IndexDefinition def, MapDbShardConfig config,
+            Exception cause) {
         Path aside = hostDir.resolveSibling(hostDir.getFileName() + ".corrupt-" + System.currentTimeMillis());
         LOG.error("shard {} on node {}: {} cannot be opened ({}); moved to {} and restoring the replica through Raft",
                 name, nodeId, hostDir, cause.getMessage(), aside);
         try {
             java.nio.file.Files.move(hostDir, aside);
-            return MapDbShard.open(name, hostDir, def.schema(), storeConfig);
+            return MapDbShard.open(name, hostDir, def.schema(), config, committer);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot rebuild shard " + name + " at " + hostDir, e);
         }
@@ -263,8 +282,14 @@ public final class HostDatabase implements AutoCloseable {
     /** Unloads every index (files kept). */
     @Override
     public synchronized void close() {
-        adapter.shutdown();
-        indexes.clear();
-        localShards.clear();
+        try {
+            adapter.shutdown();
+        } finally {
+            indexes.clear();
+            localShards.clear();
+            if (committer != null) {
+                committer.close();
+            }
+        }
     }
 }

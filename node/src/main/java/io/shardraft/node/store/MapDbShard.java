@@ -21,7 +21,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -46,14 +49,18 @@ import org.mapdb.Serializer;
  * The reference host shard: objects with JSON properties and an optional vector in one MapDB file per
  * replica ({@code dir/objects.db}).
  *
- * <p>Writes come only through {@link #applyBatch} (from the Raft state-machine thread). Each batch of
- * committed entries runs in one MapDB transaction (one commit) that also records the applied log index,
- * so the batch is durable together or not at all, and replayed entries are recognized and skipped. Apply is
+ * <p>Writes come only through {@link #applyBatch} (from the Raft state-machine thread). A batch of committed
+ * entries is applied under the write lock together with the applied log index, so readers see all of it or
+ * none of it. MapDB commits (which also persist that index) come after every batch, or, with a positive
+ * {@link MapDbShardConfig#commitInterval()}, at most once per interval: what a crash drops is then a suffix of
+ * applied entries that the Raft log still holds and replays after {@link #durableAppliedIndex()}; entries at or
+ * below the applied index are recognized and skipped. Snapshot save and close always commit. Apply is
  * deterministic: times come from {@link Command#getProposedAtMillis()}, versions are log indexes.
  *
- * <p>If storage fails during an apply, the transaction is rolled back, the exception rethrown, and every
- * later apply refused (the shard would otherwise skip that entry and diverge from its peers) until the
- * shard is reopened (replaying from its applied index) or a snapshot is loaded.
+ * <p>If storage fails during an apply, the transaction is rolled back (to the last commit), the exception
+ * rethrown, and every later apply and read refused (the shard would otherwise skip that entry and diverge from
+ * its peers, and readers would see it go back in time) until the shard is reopened (replaying from its durable
+ * applied index) or a snapshot is loaded.
  *
  * <p>Reads may come from any thread. MapDB transactions are not isolated, so a read-write lock keeps
  * readers out while an apply (or snapshot load) is between its first write and its commit.
@@ -65,24 +72,45 @@ public final class MapDbShard implements HostShard {
     /** The MapDB file inside the shard directory. */
     public static final String DB_FILE = "objects.db";
 
+    /**
+     * Present while the shard is open (created at open, removed by a clean close): found at open, it says the last
+     * process did not close the file. MapDB 3.1.0's write-ahead log does not make that safe: SIGKILLed while
+     * committing, a reopened file was seen holding one batch for some objects and the previous one for others under
+     * the later applied index ({@code MapDbShardCrashTest}). A replicated shard found so is rebuilt from its Raft
+     * group instead (see {@code HostDatabase}).
+     */
+    public static final String OPEN_MARKER = "objects.db.open";
+
     private static final String OBJECTS = "objects";
     private static final String LAST_APPLIED = "lastAppliedIndex";
     private static final String DIMENSIONS = "dimensions";
 
     private final String name;
+    private final Path dir;
     private final IndexSchema schema;
     private final ObjectValidator validator;
     private final DB db;
     private final BTreeMap<String, byte[]> objects;
     private final Atomic.Long lastApplied;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final long commitIntervalNanos;
     private volatile long lastAppliedIndex;
+    private volatile long durableAppliedIndex;
+    /** Applied batches not yet committed (written under the write lock). */
+    private volatile boolean dirty;
+    /** When the oldest uncommitted apply happened. */
+    private long dirtySinceNanos;
+    private final ShardCommitter committer;
     private boolean closed;
     /** Set when storage failed during an apply; later applies refuse rather than skip an entry. */
-    private RuntimeException broken;
+    private volatile RuntimeException broken;
 
-    private MapDbShard(String name, IndexSchema schema, DB db) {
+    private MapDbShard(String name, Path dir, IndexSchema schema, DB db, Duration commitInterval,
+            ShardCommitter committer) {
         this.name = name;
+        this.dir = dir;
+        this.commitIntervalNanos = commitInterval.toNanos();
+        this.committer = commitIntervalNanos == 0 ? null : committer;
         this.schema = schema;
         this.validator = new ObjectValidator(schema);
         this.db = db;
@@ -92,6 +120,7 @@ public final class MapDbShard implements HostShard {
                 .createOrOpen();
         this.lastApplied = db.atomicLong(LAST_APPLIED).createOrOpen();
         this.lastAppliedIndex = lastApplied.get();
+        this.durableAppliedIndex = lastAppliedIndex;
     }
 
     /** {@link #open(String, Path, IndexSchema, MapDbShardConfig)} with {@link MapDbShardConfig#DEFAULT}. */
@@ -107,6 +136,19 @@ public final class MapDbShard implements HostShard {
      */
     public static MapDbShard open(String name, Path dir, IndexSchema schema, MapDbShardConfig config)
             throws IOException {
+        return open(name, dir, schema, config, null);
+    }
+
+    /**
+     * Opens (or creates) the shard replica kept in {@code dir}; with a deferred commit
+     * ({@link MapDbShardConfig#commitInterval()} &gt; 0) and a {@code committer}, the committer commits it in the
+     * background until it is closed.
+     *
+     * @param name for log messages, e.g. {@code index/shard-0}
+     * @throws IOException if the file cannot be opened or was created for a different vector length
+     */
+    public static MapDbShard open(String name, Path dir, IndexSchema schema, MapDbShardConfig config,
+            ShardCommitter committer) throws IOException {
         Objects.requireNonNull(schema, "schema");
         Objects.requireNonNull(config, "config");
         Files.createDirectories(dir);
@@ -131,15 +173,34 @@ public final class MapDbShard implements HostShard {
                         + "-dimensional vectors, the schema of index " + schema.name() + " says "
                         + schema.dimensions());
             }
-            MapDbShard shard = new MapDbShard(name, schema, db);
+            MapDbShard shard = new MapDbShard(name, dir, schema, db, config.commitInterval(), committer);
             shard.verify(file);
             db.commit();
+            markOpen(dir);
+            if (shard.committer != null) {
+                shard.committer.add(shard);
+            }
             LOG.info("{}: opened {} ({} objects, last applied index {})",
                     name, file, shard.objects.sizeLong(), shard.lastAppliedIndex);
             return shard;
         } catch (IOException | RuntimeException e) {
             db.close();
             throw e;
+        }
+    }
+
+    /** Whether the shard in {@code dir} was closed by {@link #close()} (or never opened): see {@link #OPEN_MARKER}. */
+    public static boolean closedCleanly(Path dir) {
+        return !Files.exists(dir.resolve(OPEN_MARKER));
+    }
+
+    private static void markOpen(Path dir) throws IOException {
+        Path marker = dir.resolve(OPEN_MARKER);
+        if (!Files.exists(marker)) {
+            Files.createFile(marker);
+            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+                d.force(true); // the marker's directory entry is durable before any write it guards
+            }
         }
     }
 
@@ -215,16 +276,26 @@ public final class MapDbShard implements HostShard {
                 }
                 if (applied != lastAppliedIndex) {
                     lastApplied.set(applied);
-                    db.commit();
+                    long now = System.nanoTime();
+                    if (!dirty) {
+                        dirty = true;
+                        dirtySinceNanos = now;
+                    }
+                    if (commitIntervalNanos == 0 || now - dirtySinceNanos >= commitIntervalNanos) {
+                        commit();
+                    }
                 }
             } catch (RuntimeException e) {
-                LOG.error("{}: storage failed applying entries {}..{}; rolling back, refusing further applies",
-                        name, commands.get(0).logIndex(), commands.get(commands.size() - 1).logIndex(), e);
+                LOG.error("{}: storage failed applying entries {}..{}; rolling back to index {}, refusing further "
+                        + "applies and reads", name, commands.get(0).logIndex(),
+                        commands.get(commands.size() - 1).logIndex(), durableAppliedIndex, e);
                 try {
                     db.rollback();
                 } catch (RuntimeException r) {
                     e.addSuppressed(r);
                 }
+                dirty = false;
+                lastAppliedIndex = durableAppliedIndex;
                 // Applying the next entry would skip these and diverge from the other replicas.
                 broken = e;
                 throw e;
@@ -373,9 +444,55 @@ public final class MapDbShard implements HostShard {
         objects.put(object.id(), ObjectCodec.encode(object));
     }
 
+    /** MapDB commit of everything applied (caller holds the write lock). */
+    private void commit() {
+        db.commit();
+        dirty = false;
+        durableAppliedIndex = lastApplied.get();
+    }
+
+    /**
+     * Commits if the oldest uncommitted apply is at least {@code nanos} old and no apply or snapshot holds the shard
+     * now ({@link ShardCommitter}'s sweep). A failing commit breaks the shard as a failing apply does.
+     *
+     * @return whether it committed
+     */
+    boolean commitIfDirtyFor(long nanos) {
+        if (!dirty || !lock.writeLock().tryLock()) {
+            return false;
+        }
+        try {
+            if (closed || broken != null || !dirty || System.nanoTime() - dirtySinceNanos < nanos) {
+                return false;
+            }
+            try {
+                commit();
+            } catch (RuntimeException e) {
+                try {
+                    db.rollback();
+                } catch (RuntimeException r) {
+                    e.addSuppressed(r);
+                }
+                dirty = false;
+                lastAppliedIndex = durableAppliedIndex;
+                broken = e;
+                throw e;
+            }
+            return true;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** The index of the last entry applied and visible to readers (durable up to {@link #durableAppliedIndex}). */
     @Override
     public long lastAppliedIndex() {
         return lastAppliedIndex;
+    }
+
+    /** The applied index of the last MapDB commit: what a crash leaves (the Raft log replays the rest). */
+    public long durableAppliedIndex() {
+        return durableAppliedIndex;
     }
 
     // ------------------------------------------------------------------------------------------ reads
@@ -488,6 +605,11 @@ public final class MapDbShard implements HostShard {
         r.lock();
         try {
             ensureOpen();
+            if (broken != null) {
+                throw new IllegalStateException("shard " + name + " is broken: applying an entry after "
+                        + lastAppliedIndex + " failed; it serves nothing until it is reopened or loads a snapshot",
+                        broken);
+            }
             return body.get();
         } finally {
             r.unlock();
@@ -504,7 +626,10 @@ public final class MapDbShard implements HostShard {
         lock.writeLock().lock();
         try {
             ensureOpen();
-            db.commit();
+            if (broken != null) {
+                throw new IOException("shard " + name + " is broken (an apply failed); no snapshot of it", broken);
+            }
+            commit();
             lock.readLock().lock(); // downgrade: applies wait, readers proceed
         } finally {
             lock.writeLock().unlock();
@@ -542,6 +667,9 @@ public final class MapDbShard implements HostShard {
         lock.writeLock().lock();
         try {
             ensureOpen();
+            if (dirty && broken == null) {
+                commit(); // a failed load rolls back to here, not to before earlier applies
+            }
             try {
                 objects.clear();
                 SnapshotFile.Header header = SnapshotFile.read(file, objects::put);
@@ -549,7 +677,7 @@ public final class MapDbShard implements HostShard {
                     throw new IOException("snapshot file " + file + " changed while it was loaded");
                 }
                 lastApplied.set(header.lastAppliedIndex());
-                db.commit();
+                commit();
                 lastAppliedIndex = header.lastAppliedIndex();
                 broken = null; // the whole state was replaced by a verified copy
             } catch (IOException | RuntimeException e) {
@@ -576,14 +704,28 @@ public final class MapDbShard implements HostShard {
         }
     }
 
-    /** Closes the MapDB file; idempotent. Waits for a running apply or read to finish. */
+    /** Commits what is applied and closes the MapDB file; idempotent. Waits for a running apply or read. */
     @Override
     public void close() {
         lock.writeLock().lock();
         try {
             if (!closed) {
                 closed = true;
+                if (committer != null) {
+                    committer.remove(this);
+                }
+                if (dirty && broken == null) {
+                    commit();
+                }
                 db.close();
+                if (broken == null) {
+                    try {
+                        Files.deleteIfExists(dir.resolve(OPEN_MARKER));
+                    } catch (IOException e) {
+                        LOG.warn("{}: cannot remove {}; the next open will rebuild a replicated shard", name,
+                                dir.resolve(OPEN_MARKER), e);
+                    }
+                }
                 LOG.info("{}: closed", name);
             }
         } finally {

@@ -295,6 +295,55 @@ class MapDbShardTest {
     }
 
     @Test
+    void aCommitIntervalDefersDurabilityNotVisibilityAndCloseCommits(@TempDir Path lazy) throws IOException {
+        List<Command> log = randomLog(new Random(7), 60);
+        MapDbShardConfig config = MapDbShardConfig.DEFAULT.withCommitInterval(java.time.Duration.ofMinutes(10));
+        String checksum;
+        try (MapDbShard deferred = MapDbShard.open("things/shard-0@lazy", lazy, SCHEMA, config)) {
+            for (int i = 0; i < log.size(); i++) {
+                deferred.apply(i + 1, log.get(i));
+                shard.apply(i + 1, log.get(i));
+            }
+            assertEquals(log.size(), deferred.lastAppliedIndex());
+            assertEquals(0, deferred.durableAppliedIndex(), "nothing committed within the interval");
+            checksum = deferred.checksum();
+            assertEquals(shard.checksum(), checksum, "readers see every applied entry");
+            assertEquals(log.size(), shard.durableAppliedIndex(), "no interval: every apply commits");
+
+            Path snap = lazy.resolveSibling(lazy.getFileName() + "-snap");
+            deferred.saveSnapshot(snap);
+            assertEquals(log.size(), deferred.durableAppliedIndex(), "a snapshot save commits first");
+            deferred.apply(log.size() + 1, put(T0, A, "{\"after\":1}"));
+            assertEquals(log.size(), deferred.durableAppliedIndex());
+        }
+        try (MapDbShard reopened = MapDbShard.open("things/shard-0@lazy", lazy, SCHEMA, config)) {
+            assertEquals(log.size() + 1, reopened.lastAppliedIndex(), "close commits what was applied");
+            assertEquals(log.size() + 1, reopened.durableAppliedIndex());
+            assertEquals("{\"after\":1}", reopened.get(A).orElseThrow().propertiesJson());
+        }
+    }
+
+    @Test
+    void theCommitterCommitsAnIdleShardWithinTheInterval(@TempDir Path lazy) throws Exception {
+        MapDbShardConfig config = MapDbShardConfig.DEFAULT.withCommitInterval(java.time.Duration.ofMillis(200));
+        try (ShardCommitter committer = new ShardCommitter(config.commitInterval());
+                MapDbShard deferred = MapDbShard.open("things/shard-0@lazy", lazy, SCHEMA, config, committer)) {
+            assertEquals(1, committer.size());
+            deferred.apply(1, put(T0, A, "{\"n\":1}"));
+            deferred.apply(2, put(T0, B, "{\"n\":2}"));
+            assertEquals(2, deferred.lastAppliedIndex());
+            assertEquals(0, deferred.durableAppliedIndex(), "the apply path leaves the commit to the committer");
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (deferred.durableAppliedIndex() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(2, deferred.durableAppliedIndex(), "committed in the background with no further apply");
+            deferred.close();
+            assertEquals(0, committer.size(), "a closed shard leaves the committer");
+        }
+    }
+
+    @Test
     void replicasApplyingTheSameLogAgree(@TempDir Path other) throws IOException {
         List<Command> log = randomLog(new Random(3), 150);
         try (MapDbShard replica = MapDbShard.open("things/shard-0@other", other, SCHEMA)) {
