@@ -23,8 +23,11 @@ import java.util.stream.Collectors;
  */
 final class RheaKvCluster implements AutoCloseable {
 
-    /** Bolt's write buffer raised from 512 KiB so that 64 clients of batches do not fail with "write overflow". */
-    static final List<String> JVM_ARGS = List.of("-Xmx512m", "-Dsofa.middleware.log.disable=true",
+    /**
+     * Bolt's write buffer raised from 512 KiB so that 64 clients of batches do not fail with "write overflow"; C1
+     * only, as shardraft's local nodes get it (a peer on equal terms: the same JIT on the same shared cores).
+     */
+    static final List<String> JVM_ARGS = List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-Dsofa.middleware.log.disable=true",
             "-Dbolt.netty.buffer.high.watermark=67108864", "-Dbolt.netty.buffer.low.watermark=33554432",
             "-Dlog4j2.configurationFile=log4j2-rheakv.xml");
 

@@ -174,7 +174,7 @@ public final class ShardStore implements AutoCloseable {
         opts.setSharedTimerPool(true);
         // A full apply queue fails fast with EBUSY (-> RESOURCE_EXHAUSTED) instead of blocking the caller.
         opts.setApplyTaskMode(ApplyTaskMode.NonBlocking);
-        opts.setEnableMetrics(false);
+        opts.setEnableMetrics(Boolean.getBoolean("shardraft.jraft-metrics"));
         // Per-group cost (DESIGN rule 2). Every JRaft node has its own RPC client whose response executor
         // keeps rpcProcessorThreadPoolSize / 3 core threads (default 64 / 3 = 21 per group, created as
         // responses arrive); the callbacks it runs are short (replicator bookkeeping), so one core thread

@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
  *
  * @param java          the java executable (default: the one running this CLI)
  * @param classPath     the node's classpath (default: this CLI's, made absolute)
- * @param jvmArgs       extra JVM arguments for every node
+ * @param jvmArgs       extra JVM arguments for every node, after {@link #NODE_JVM_DEFAULTS} (so they can override them)
  * @param mainClass     the node's main class
  * @param host          address every node binds and advertises
  * @param startTimeout  how long {@code up}/{@code start} wait for SERVING
@@ -24,6 +24,15 @@ record LauncherSettings(String java, String classPath, List<String> jvmArgs, Str
 
     static final String NODE_MAIN = "io.shardraft.node.NodeMain";
     static final String LOOPBACK = "127.0.0.1";
+
+    /**
+     * JVM flags every local node gets first. {@code -XX:TieredStopAtLevel=1}: C1 only. On the 2-core dev machine,
+     * three nodes and a load generator share the cores, and C2 recompiling kept ~22 % of a core per node busy for
+     * minutes after start (per-thread CPU from /proc during {@code bench run}); with C1 only, put at 64 clients went
+     * from ~255 to ~420 ops/s and get-eventual at 64 from 520 to 2,000 ops/s in the same hour. A machine with cores to
+     * spare can give {@code --jvm-opt=-XX:TieredStopAtLevel=4} back.
+     */
+    static final List<String> NODE_JVM_DEFAULTS = List.of("-XX:TieredStopAtLevel=1");
 
     LauncherSettings {
         java = java == null || java.isBlank() ? currentJava() : java;

@@ -137,6 +137,7 @@ final class LocalCluster {
             Path config = dir.resolve(id + ".properties");
             List<String> command = new ArrayList<>();
             command.add(settings.java());
+            command.addAll(LauncherSettings.NODE_JVM_DEFAULTS);
             command.addAll(settings.jvmArgs());
             command.add("-cp");
             command.add(classPath);
