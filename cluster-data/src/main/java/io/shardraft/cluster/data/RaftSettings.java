@@ -21,8 +21,9 @@ import java.time.Duration;
  *                           since the last one
  * @param snapshotBytes      the bytes trigger: a snapshot as soon as the commands applied since the last
  *                           one add up to this many bytes (bounds the log on disk)
- * @param snapshotThrottleBytesPerSecond the bandwidth an install-snapshot may use, per group and per
- *                           direction (the leader's reads and the follower's copy); 0 = unlimited
+ * @param snapshotThrottleBytesPerSecond the bandwidth install-snapshot may use per node and per direction
+ *                           (the leader's reads, the follower's copies), shared by all the node's groups
+ *                           (one throttle per node, {@link NodeResources}); 0 = unlimited
  * @param snapshotsKept      how many snapshots a replica keeps: JRaft keeps the latest, older ones (up to
  *                           this count in all) stay in {@code raft/snapshot-history}; 1 = only the latest
  * @param minFreeDiskBytes   the free space the disk under a replica's directory must keep: below it, writes
@@ -121,7 +122,7 @@ public record RaftSettings(
                 .logStore(logStore);
     }
 
-    /** Builder with the defaults: 10 s apply, 100 ms heartbeat, 1 s election, 900 ms lease, snapshots after 100,000 entries, 64 MiB of commands or 600 s with at least one change, install-snapshot throttled to 64 MiB/s per group, the latest snapshot kept, writes refused below 256 MiB of free disk, 64 MiB messages, 16 MiB commands, 5 s retry budget, the shared log store. */
+    /** Builder with the defaults: 10 s apply, 100 ms heartbeat, 1 s election, 900 ms lease, snapshots after 100,000 entries, 64 MiB of commands or 600 s with at least one change, install-snapshot throttled to 64 MiB/s per node, the latest snapshot kept, writes refused below 256 MiB of free disk, 64 MiB messages, 16 MiB commands, 5 s retry budget, the shared log store. */
     public static final class Builder {
         private Duration applyTimeout = Duration.ofSeconds(10);
         private Duration heartbeatTimeout = Duration.ofMillis(100);

@@ -12,7 +12,7 @@ import com.alipay.sofa.jraft.option.ApplyTaskMode;
 import com.alipay.sofa.jraft.option.NodeOptions;
 import com.alipay.sofa.jraft.option.RaftOptions;
 import com.alipay.sofa.jraft.option.ReadOnlyOption;
-import com.alipay.sofa.jraft.storage.snapshot.ThroughputSnapshotThrottle;
+import com.alipay.sofa.jraft.storage.SnapshotThrottle;
 import com.alipay.sofa.jraft.util.Utils;
 import com.google.common.base.Preconditions;
 import io.shardraft.api.v1.Command;
@@ -45,14 +45,14 @@ import org.apache.logging.log4j.Logger;
 public final class ShardStore implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger("shard_raft_store");
     private static final byte[] NO_CONTEXT = new byte[0];
-    /** ThroughputSnapshotThrottle checks the rate this many times a second (smoother than once). */
-    private static final long THROTTLE_CYCLES_PER_S = 10;
     static final int RPC_PROCESSOR_THREADS = 3;
     static final int DISRUPTOR_SLOTS = 1024;
 
     private final ShardStoreConfig config;
     /** The node's shared Raft log store; null: this group keeps its own RocksDB log under raft/log. */
     private final SharedLogStore sharedLog;
+    /** The node's install-snapshot throttle, shared by all its groups; null: unlimited. */
+    private final SnapshotThrottle snapshotThrottle;
     private final Clock clock;
     private final String description;
     private final DiskSpaceGuard disk;
@@ -61,19 +61,20 @@ public final class ShardStore implements AutoCloseable {
     private volatile Node node;
     private volatile boolean stopped;
 
-    /** A replica that keeps its Raft log in a RocksDB of its own. */
+    /** A replica alone on its node: a RocksDB log of its own and a throttle of its own. */
     public ShardStore(ShardStoreConfig config) {
-        this(config, null);
+        this(config, NodeResources.of(config.settings(), null));
     }
 
-    /** A replica that keeps its Raft log in the node's shared store ({@code null}: a log of its own). */
-    public ShardStore(ShardStoreConfig config, SharedLogStore sharedLog) {
-        this(config, sharedLog, Clock.systemUTC());
+    /** A replica using its node's shared resources (log store, install-snapshot throttle). */
+    public ShardStore(ShardStoreConfig config, NodeResources node) {
+        this(config, node, Clock.systemUTC());
     }
 
-    ShardStore(ShardStoreConfig config, SharedLogStore sharedLog, Clock clock) {
+    ShardStore(ShardStoreConfig config, NodeResources node, Clock clock) {
         this.config = Preconditions.checkNotNull(config, "config");
-        this.sharedLog = sharedLog;
+        this.sharedLog = node.sharedLog();
+        this.snapshotThrottle = node.snapshotThrottle();
         this.clock = clock;
         this.description = "index '" + config.index() + "' shard '" + config.shard() + "'";
         this.disk = new DiskSpaceGuard(config.nodeId(), config.dataPath(), config.settings().minFreeDiskBytes());
@@ -154,10 +155,9 @@ public final class ShardStore implements AutoCloseable {
         opts.setLeaderLeaseTimeRatio(s.leaderLeaseTimeRatio());
         opts.setSnapshotIntervalSecs((int) s.snapshotInterval().toSeconds());
         opts.setSnapshotLogIndexMargin((int) s.snapshotThreshold());
-        if (s.snapshotThrottleBytesPerSecond() > 0) {
-            // a lagging replica's catch-up must not starve live traffic on either side of the copy
-            opts.setSnapshotThrottle(new ThroughputSnapshotThrottle(s.snapshotThrottleBytesPerSecond(), THROTTLE_CYCLES_PER_S));
-        }
+        // A lagging replica's catch-up must not starve live traffic on either side of the copy: one budget per
+        // node for every group's install-snapshot (the leader's reads and the follower's copies).
+        opts.setSnapshotThrottle(snapshotThrottle);
         // a file the follower already holds with the same checksum (see FileChecksum) is not sent again
         opts.setFilterBeforeCopyRemote(true);
         opts.setLogUri(logDir.toString());
