@@ -5,6 +5,7 @@ import com.alipay.sofa.jraft.RaftServiceFactory;
 import com.alipay.sofa.jraft.Status;
 import com.alipay.sofa.jraft.closure.ReadIndexClosure;
 import com.alipay.sofa.jraft.conf.Configuration;
+import com.alipay.sofa.jraft.entity.LocalStorageOutter.StablePBMeta;
 import com.alipay.sofa.jraft.entity.PeerId;
 import com.alipay.sofa.jraft.entity.Task;
 import com.alipay.sofa.jraft.error.RaftError;
@@ -19,6 +20,8 @@ import io.shardraft.api.v1.Command;
 import io.shardraft.api.v1.CommandResult;
 import io.shardraft.cluster.error.ReplicationException;
 import io.shardraft.cluster.error.ReplicationException.Reason;
+import io.shardraft.cluster.log.DamagedMetaException;
+import io.shardraft.cluster.log.GroupMeta;
 import io.shardraft.cluster.log.SharedLogStore;
 import io.shardraft.cluster.spi.HostShard;
 import java.io.IOException;
@@ -111,13 +114,19 @@ public final class ShardStore implements AutoCloseable {
                 throw new ReplicationException(Reason.INTERNAL, description + " on node " + config.nodeId()
                         + " keeps its Raft log in " + logDir + "; start the node with raft.log-store=per-group");
             }
-            Files.createDirectories(config.raftDir().resolve("meta"));
+            if (sharedLog == null) {
+                Files.createDirectories(metaDir());
+            }
             Files.createDirectories(config.raftDir().resolve("snapshot"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create Raft directories of " + description + " under "
                     + config.raftDir(), e);
         }
-        RaftMetaCheck.verify(config.raftDir().resolve("meta"), description, config.nodeId());
+        if (sharedLog == null) {
+            RaftMetaCheck.verify(metaDir(), description, config.nodeId());
+        } else {
+            checkSharedMeta();
+        }
         ShardStateMachine machine = new ShardStateMachine(config.groupId(), shard, SnapshotTrigger.of(config.settings()),
                 new SnapshotHistory(config.raftDir(), config.settings().snapshotsKept()));
         NodeOptions opts = nodeOptions(machine, logDir);
@@ -146,6 +155,46 @@ public final class ShardStore implements AutoCloseable {
                 config.members());
     }
 
+    private Path metaDir() {
+        return config.raftDir().resolve("meta");
+    }
+
+    /**
+     * With the shared log store the group's term and vote live there, checksummed: a damaged record stops
+     * the group here, naming it and the store (a reset term or vote could let it vote twice in a term). A
+     * {@code raft_meta} file written before the meta moved into the store is migrated once (read through
+     * {@link RaftMetaCheck}'s bounded checks, stored synced, then deleted).
+     */
+    private void checkSharedMeta() {
+        String group = config.groupId();
+        boolean stored;
+        try {
+            stored = sharedLog.meta(group).isPresent();
+        } catch (DamagedMetaException e) {
+            throw new ReplicationException(Reason.INTERNAL, "cannot start " + description + " on node "
+                    + config.nodeId() + ": " + e.getMessage() + "; the replica refuses to start rather than forget its"
+                    + " term and vote", null, e);
+        }
+        Path legacy = metaDir();
+        if (!stored) {
+            Optional<StablePBMeta> old = RaftMetaCheck.load(legacy, description, config.nodeId());
+            if (old.isEmpty()) {
+                return;
+            }
+            sharedLog.putMeta(group, new GroupMeta(old.get().getTerm(), old.get().getVotedfor()));
+            LOG.info("[{}] migrated the Raft meta (term {}, vote {}) from {} into the shared log store {}", group,
+                    old.get().getTerm(), old.get().getVotedfor(), legacy.resolve(RaftMetaCheck.FILE), sharedLog.dir());
+        }
+        if (Files.exists(legacy)) {
+            try {
+                Directories.deleteRecursively(legacy);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete " + legacy + " of " + description
+                        + ", whose Raft meta is in the shared log store", e);
+            }
+        }
+    }
+
     private NodeOptions nodeOptions(ShardStateMachine machine, Path logDir) {
         RaftSettings s = config.settings();
         NodeOptions opts = new NodeOptions();
@@ -164,7 +213,8 @@ public final class ShardStore implements AutoCloseable {
         if (sharedLog != null) {
             opts.setServiceFactory(sharedLog.serviceFactory(config.groupId()));
         }
-        opts.setRaftMetaUri(config.raftDir().resolve("meta").toString());
+        // with the shared log store the meta is there too (SharedLogServiceFactory); the URI is unused then
+        opts.setRaftMetaUri(metaDir().toString());
         opts.setSnapshotUri(config.raftDir().resolve("snapshot").toString());
         // Thousands of groups per node: share JRaft's timers and timer threads across groups.
         opts.setSharedElectionTimer(true);

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -41,6 +42,8 @@ import org.rocksdb.WriteOptions;
 public final class SharedLogStore implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(SharedLogStore.class);
     private static final byte[] CONF_FAMILY = "conf".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    /** Every group's Raft meta (term, vote), one {@link GroupMeta} record under the group's prefix. */
+    private static final byte[] META_FAMILY = "meta".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
     static {
         RocksDB.loadLibrary();
@@ -58,6 +61,7 @@ public final class SharedLogStore implements AutoCloseable {
     private final RocksDB db;
     private final ColumnFamilyHandle entries;
     private final ColumnFamilyHandle conf;
+    private final ColumnFamilyHandle meta;
     private boolean closed;
 
     private SharedLogStore(Path dir) throws IOException {
@@ -76,7 +80,9 @@ public final class SharedLogStore implements AutoCloseable {
         this.reads = new ReadOptions().setTotalOrderSeek(true);
         List<ColumnFamilyDescriptor> families = List.of(
                 new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
-                new ColumnFamilyDescriptor(CONF_FAMILY, cfOptions));
+                new ColumnFamilyDescriptor(CONF_FAMILY, cfOptions),
+                // created on first open by a version that keeps the meta here (createMissingColumnFamilies)
+                new ColumnFamilyDescriptor(META_FAMILY, cfOptions));
         try {
             Files.createDirectories(dir);
             this.db = RocksDB.open(dbOptions, dir.toString(), families, handles);
@@ -86,6 +92,7 @@ public final class SharedLogStore implements AutoCloseable {
         }
         this.entries = handles.get(0);
         this.conf = handles.get(1);
+        this.meta = handles.get(2);
         LOG.info("opened the shared Raft log store in {}", dir);
     }
 
@@ -103,13 +110,14 @@ public final class SharedLogStore implements AutoCloseable {
         return new SharedLogServiceFactory(this, groupId);
     }
 
-    /** Deletes every entry, configuration entry and first-index record of the group (a dropped group). */
+    /** Deletes every entry, configuration entry, first-index record and the Raft meta of the group (a dropped group). */
     public void purge(String groupId) {
         LogKeys keys = new LogKeys(groupId);
         run(() -> {
             try (WriteBatch batch = new WriteBatch()) {
                 batch.deleteRange(entries, keys.groupStart(), keys.groupEnd());
                 batch.deleteRange(conf, keys.groupStart(), keys.groupEnd());
+                batch.delete(meta, keys.meta());
                 db.write(syncWrites, batch);
             }
             // Range tombstones hide the keys at once; compacting the range removes the bytes as well.
@@ -120,10 +128,42 @@ public final class SharedLogStore implements AutoCloseable {
         LOG.info("purged the Raft log of group {} from {}", groupId, dir);
     }
 
-    /** How many keys (entries, configuration entries, first-index record) the store holds for the group. */
+    /** How many keys (entries, configuration entries, first-index record, Raft meta) the store holds for the group. */
     public long keyCount(String groupId) {
         LogKeys keys = new LogKeys(groupId);
-        return run(() -> count(entries, keys) + count(conf, keys));
+        return run(() -> count(entries, keys) + count(conf, keys) + count(meta, keys));
+    }
+
+    /**
+     * The group's Raft meta (term and vote) if the store has one; a record that fails its checksum or does
+     * not parse is a {@link DamagedMetaException} naming the group and this store, never "no meta".
+     */
+    public Optional<GroupMeta> meta(String groupId) {
+        LogKeys keys = new LogKeys(groupId);
+        byte[] value = run(() -> db.get(meta, reads, keys.meta()));
+        if (value == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(GroupMeta.decode(value));
+        } catch (IllegalArgumentException e) {
+            throw new DamagedMetaException("the Raft meta (term and vote) of group " + groupId + " in the shared log store "
+                    + dir + " is damaged (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Stores the group's Raft meta, synced (e.g. one migrated from a group's former {@code raft_meta} file). */
+    public void putMeta(String groupId, GroupMeta value) {
+        writeMeta(groupId, value, true);
+    }
+
+    void writeMeta(String groupId, GroupMeta value, boolean sync) {
+        byte[] key = new LogKeys(groupId).meta();
+        byte[] encoded = value.encode();
+        run(() -> {
+            db.put(meta, writes(sync), key, encoded);
+            return null;
+        });
     }
 
     private long count(ColumnFamilyHandle family, LogKeys keys) {
