@@ -154,7 +154,7 @@ public final class Registry implements AutoCloseable {
             return null;
         }
         try {
-            return SharedLogStore.open(dir);
+            return SharedLogStore.open(dir, config.settings().logStoreMemtableBytes());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the Raft log store of node " + config.nodeId(), e);
         }

@@ -64,7 +64,12 @@ public final class SharedLogStore implements AutoCloseable {
     private final ColumnFamilyHandle meta;
     private boolean closed;
 
-    private SharedLogStore(Path dir) throws IOException {
+    /** The memtable size of {@link #open(Path)}: JRaft's own for its per-group RocksDB logs. */
+    public static final long DEFAULT_MEMTABLE_BYTES = 64L << 20;
+    /** WAL files kept at most, in memtables: beyond, RocksDB flushes the column families pinning the oldest. */
+    static final int WAL_MEMTABLES = 4;
+
+    private SharedLogStore(Path dir, long memtableBytes) throws IOException {
         this.dir = dir;
         this.statistics = new Statistics();
         statistics.setStatsLevel(StatsLevel.EXCEPT_DETAILED_TIMERS);
@@ -73,8 +78,11 @@ public final class SharedLogStore implements AutoCloseable {
                 .setCreateMissingColumnFamilies(true)
                 .setAvoidFlushDuringShutdown(true)
                 .setMaxBackgroundJobs(2)
+                // The conf and meta families take few writes: without a bound their memtables would pin
+                // every WAL file written since their last flush (RocksDB's own bound is far larger).
+                .setMaxTotalWalSize(WAL_MEMTABLES * memtableBytes)
                 .setStatistics(statistics);
-        this.cfOptions = new ColumnFamilyOptions();
+        this.cfOptions = new ColumnFamilyOptions().setWriteBufferSize(memtableBytes);
         this.syncWrites = new WriteOptions().setSync(true);
         this.plainWrites = new WriteOptions().setSync(false);
         this.reads = new ReadOptions().setTotalOrderSeek(true);
@@ -96,9 +104,15 @@ public final class SharedLogStore implements AutoCloseable {
         LOG.info("opened the shared Raft log store in {}", dir);
     }
 
-    /** Opens (or creates) the store in {@code dir}. */
+    /** Opens (or creates) the store in {@code dir} with {@link #DEFAULT_MEMTABLE_BYTES} memtables. */
     public static SharedLogStore open(Path dir) throws IOException {
-        return new SharedLogStore(Preconditions.checkNotNull(dir, "dir"));
+        return open(dir, DEFAULT_MEMTABLE_BYTES);
+    }
+
+    /** Opens (or creates) the store in {@code dir}; at most four memtables' worth of WAL files are kept. */
+    public static SharedLogStore open(Path dir, long memtableBytes) throws IOException {
+        Preconditions.checkArgument(memtableBytes > 0, "memtableBytes must be positive, got %s", memtableBytes);
+        return new SharedLogStore(Preconditions.checkNotNull(dir, "dir"), memtableBytes);
     }
 
     public Path dir() {
