@@ -127,32 +127,95 @@ public final class ShardStore implements AutoCloseable {
         } else {
             checkSharedMeta();
         }
-        ShardStateMachine machine = new ShardStateMachine(config.groupId(), shard, SnapshotTrigger.of(config.settings()),
-                new SnapshotHistory(config.raftDir(), config.settings().snapshotsKept()));
-        NodeOptions opts = nodeOptions(machine, logDir);
-        PeerId self = peerOf(config.nodeId());
+        ShardStateMachine machine = newMachine();
         try {
-            this.node = RaftServiceFactory.createAndInitRaftNode(config.groupId(), self, opts);
+            this.node = initNode(machine, logDir);
         } catch (RuntimeException e) {
-            // a snapshot that failed to load (named by the state machine) is the usual cause worth telling
-            String why = machine.loadFailure() != null ? machine.loadFailure() : e.getMessage()
-                    + " (its log is at " + config.raftDir().resolve("log") + ", its snapshots at "
-                    + config.raftDir().resolve("snapshot") + "; the node log says which failed)";
-            throw new ReplicationException(Reason.INTERNAL, "cannot start the Raft group of " + description
-                    + " on node " + config.nodeId() + ": " + why, null, e);
+            if (machine.loadFailure() == null || config.members().size() < 2) {
+                throw startFailure(machine, e);
+            }
+            // The snapshot cannot be loaded and the host's own state is behind it (lost, or set aside as
+            // corrupt by the host): nothing on this node can restore the replica, its peers can.
+            setAsideForPeers(machine.loadFailure(), logDir);
+            machine = newMachine();
+            try {
+                this.node = initNode(machine, logDir);
+            } catch (RuntimeException again) {
+                throw startFailure(machine, again);
+            }
         }
+        ShardStateMachine running = machine;
         Node started = this.node;
         // Not on the state-machine thread that fires the trigger: JRaft queues the save on that thread's
         // own queue, which must not be waited on from inside it.
-        machine.onSnapshotWanted(() -> Utils.runInThread(() -> started.snapshot(status -> {
+        running.onSnapshotWanted(() -> Utils.runInThread(() -> started.snapshot(status -> {
             if (!status.isOk()) {
-                machine.trigger().requestFailed();
+                running.trigger().requestFailed();
                 LOG.debug("[{}] requested snapshot not taken: {}", config.groupId(), status);
             }
         })));
-        this.fsm = machine;
+        this.fsm = running;
         LOG.info("started Raft group {} on node {} with members {}", config.groupId(), config.nodeId(),
                 config.members());
+    }
+
+    private ShardStateMachine newMachine() {
+        return new ShardStateMachine(config.groupId(), shard, SnapshotTrigger.of(config.settings()),
+                new SnapshotHistory(config.raftDir(), config.settings().snapshotsKept()));
+    }
+
+    /** Creates and initialises the JRaft node; one that fails to initialise is shut down (no threads left). */
+    private Node initNode(ShardStateMachine machine, Path logDir) {
+        Node n = RaftServiceFactory.createRaftNode(config.groupId(), peerOf(config.nodeId()));
+        if (n.init(nodeOptions(machine, logDir))) {
+            return n;
+        }
+        n.shutdown();
+        try {
+            n.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        throw new IllegalStateException("JRaft could not initialise the node of group " + config.groupId());
+    }
+
+    private ReplicationException startFailure(ShardStateMachine machine, RuntimeException e) {
+        // a snapshot that failed to load (named by the state machine) is the usual cause worth telling
+        String why = machine.loadFailure() != null ? machine.loadFailure() : e.getMessage()
+                + " (its log is at " + config.raftDir().resolve("log") + ", its snapshots at "
+                + config.raftDir().resolve("snapshot") + "; the node log says which failed)";
+        return new ReplicationException(Reason.INTERNAL, "cannot start the Raft group of " + description
+                + " on node " + config.nodeId() + ": " + why, null, e);
+    }
+
+    /**
+     * Makes the replica fetch its state from its peers: the unloadable snapshot directory is moved aside
+     * (kept for inspection) and the group's log is emptied, so JRaft starts with neither and the leader
+     * sends its snapshot (or its log from the start). The term and vote are kept. The log's entries were all
+     * applied into the state that is lost, so on their own they restore nothing.
+     *
+     * <p>While it catches up the replica's log is empty, so it would vote for any candidate: with a second
+     * replica down at the same time, a candidate lacking entries this replica had acknowledged could win.
+     * It is the same exposure as replacing a failed disk, and only after the failure of both local copies.
+     */
+    private void setAsideForPeers(String failure, Path logDir) {
+        Path snapshots = config.raftDir().resolve("snapshot");
+        Path aside = snapshots.resolveSibling("snapshot.corrupt-" + clock.millis());
+        LOG.error("[{}] {} on node {}: {}; host state is behind it, so the snapshots move to {}, the log is emptied"
+                + " and the replica is restored from its peers", config.groupId(), description, config.nodeId(),
+                failure, aside);
+        try {
+            Files.move(snapshots, aside);
+            Files.createDirectories(snapshots);
+            if (sharedLog != null) {
+                sharedLog.purgeLog(config.groupId());
+            } else {
+                Directories.deleteRecursively(logDir);
+                Files.createDirectories(logDir);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot set aside the snapshots of " + description + " in " + snapshots, e);
+        }
     }
 
     private Path metaDir() {

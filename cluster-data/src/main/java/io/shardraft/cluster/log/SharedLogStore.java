@@ -126,12 +126,28 @@ public final class SharedLogStore implements AutoCloseable {
 
     /** Deletes every entry, configuration entry, first-index record and the Raft meta of the group (a dropped group). */
     public void purge(String groupId) {
+        deleteGroup(groupId, true);
+        LOG.info("purged the Raft log and meta of group {} from {}", groupId, dir);
+    }
+
+    /**
+     * Deletes the group's log (entries, configuration entries, first-index record) but keeps its Raft meta:
+     * the group restarts with an empty log and the term and vote it had (a replica re-fetched from its peers).
+     */
+    public void purgeLog(String groupId) {
+        deleteGroup(groupId, false);
+        LOG.info("emptied the Raft log of group {} in {} (its term and vote kept)", groupId, dir);
+    }
+
+    private void deleteGroup(String groupId, boolean withMeta) {
         LogKeys keys = new LogKeys(groupId);
         run(() -> {
             try (WriteBatch batch = new WriteBatch()) {
                 batch.deleteRange(entries, keys.groupStart(), keys.groupEnd());
                 batch.deleteRange(conf, keys.groupStart(), keys.groupEnd());
-                batch.delete(meta, keys.meta());
+                if (withMeta) {
+                    batch.delete(meta, keys.meta());
+                }
                 db.write(syncWrites, batch);
             }
             // Range tombstones hide the keys at once; compacting the range removes the bytes as well.
@@ -139,7 +155,6 @@ public final class SharedLogStore implements AutoCloseable {
             db.compactRange(conf, keys.groupStart(), keys.groupEnd());
             return null;
         });
-        LOG.info("purged the Raft log of group {} from {}", groupId, dir);
     }
 
     /** How many keys (entries, configuration entries, first-index record, Raft meta) the store holds for the group. */
