@@ -5,7 +5,6 @@ import com.alipay.sofa.jraft.RaftServiceFactory;
 import com.alipay.sofa.jraft.Status;
 import com.alipay.sofa.jraft.closure.ReadIndexClosure;
 import com.alipay.sofa.jraft.conf.Configuration;
-import com.alipay.sofa.jraft.entity.LocalStorageOutter.StablePBMeta;
 import com.alipay.sofa.jraft.entity.PeerId;
 import com.alipay.sofa.jraft.entity.Task;
 import com.alipay.sofa.jraft.error.RaftError;
@@ -20,8 +19,6 @@ import io.shardraft.api.v1.Command;
 import io.shardraft.api.v1.CommandResult;
 import io.shardraft.cluster.error.ReplicationException;
 import io.shardraft.cluster.error.ReplicationException.Reason;
-import io.shardraft.cluster.log.DamagedMetaException;
-import io.shardraft.cluster.log.GroupMeta;
 import io.shardraft.cluster.log.SharedLogStore;
 import io.shardraft.cluster.spi.HostShard;
 import java.io.IOException;
@@ -125,7 +122,7 @@ public final class ShardStore implements AutoCloseable {
         if (sharedLog == null) {
             RaftMetaCheck.verify(metaDir(), description, config.nodeId());
         } else {
-            checkSharedMeta();
+            SharedMetaCheck.verifyOrMigrate(sharedLog, config, metaDir(), description);
         }
         ShardStateMachine machine = newMachine();
         try {
@@ -136,7 +133,7 @@ public final class ShardStore implements AutoCloseable {
             }
             // The snapshot cannot be loaded and the host's own state is behind it (lost, or set aside as
             // corrupt by the host): nothing on this node can restore the replica, its peers can.
-            setAsideForPeers(machine.loadFailure(), logDir);
+            PeerRestore.setAside(config, sharedLog, logDir, machine.loadFailure(), clock.millis());
             machine = newMachine();
             try {
                 this.node = initNode(machine, logDir);
@@ -188,74 +185,8 @@ public final class ShardStore implements AutoCloseable {
                 + " on node " + config.nodeId() + ": " + why, null, e);
     }
 
-    /**
-     * Makes the replica fetch its state from its peers: the unloadable snapshot directory is moved aside
-     * (kept for inspection) and the group's log is emptied, so JRaft starts with neither and the leader
-     * sends its snapshot (or its log from the start). The term and vote are kept. The log's entries were all
-     * applied into the state that is lost, so on their own they restore nothing.
-     *
-     * <p>While it catches up the replica's log is empty, so it would vote for any candidate: with a second
-     * replica down at the same time, a candidate lacking entries this replica had acknowledged could win.
-     * It is the same exposure as replacing a failed disk, and only after the failure of both local copies.
-     */
-    private void setAsideForPeers(String failure, Path logDir) {
-        Path snapshots = config.raftDir().resolve("snapshot");
-        Path aside = snapshots.resolveSibling("snapshot.corrupt-" + clock.millis());
-        LOG.error("[{}] {} on node {}: {}; host state is behind it, so the snapshots move to {}, the log is emptied"
-                + " and the replica is restored from its peers", config.groupId(), description, config.nodeId(),
-                failure, aside);
-        try {
-            Files.move(snapshots, aside);
-            Files.createDirectories(snapshots);
-            if (sharedLog != null) {
-                sharedLog.purgeLog(config.groupId());
-            } else {
-                Directories.deleteRecursively(logDir);
-                Files.createDirectories(logDir);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot set aside the snapshots of " + description + " in " + snapshots, e);
-        }
-    }
-
     private Path metaDir() {
         return config.raftDir().resolve("meta");
-    }
-
-    /**
-     * With the shared log store the group's term and vote live there, checksummed: a damaged record stops
-     * the group here, naming it and the store (a reset term or vote could let it vote twice in a term). A
-     * {@code raft_meta} file written before the meta moved into the store is migrated once (read through
-     * {@link RaftMetaCheck}'s bounded checks, stored synced, then deleted).
-     */
-    private void checkSharedMeta() {
-        String group = config.groupId();
-        boolean stored;
-        try {
-            stored = sharedLog.meta(group).isPresent();
-        } catch (DamagedMetaException e) {
-            throw new ReplicationException(Reason.INTERNAL, "cannot start " + description + " on node "
-                    + config.nodeId() + ": " + e.getMessage() + "; the replica refuses to start rather than forget its"
-                    + " term and vote", null, e);
-        }
-        Path legacy = metaDir();
-        if (!stored) {
-            Optional<StablePBMeta> old = RaftMetaCheck.load(legacy, description, config.nodeId());
-            if (old.isEmpty()) {
-                return;
-            }
-            sharedLog.putMeta(group, new GroupMeta(old.get().getTerm(), old.get().getVotedfor()));
-            LOG.info("[{}] migrated the Raft meta (term {}, vote {}) from {} into the shared log store {}", group,
-                    old.get().getTerm(), old.get().getVotedfor(), legacy.resolve(RaftMetaCheck.FILE), sharedLog.dir());
-        }
-        if (Files.exists(legacy)) {
-            try {
-                Directories.deleteRecursively(legacy);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot delete " + legacy + " of " + description
-                        + ", whose Raft meta is in the shared log store", e);
-            }
-        }
     }
 
     private NodeOptions nodeOptions(ShardStateMachine machine, Path logDir) {
