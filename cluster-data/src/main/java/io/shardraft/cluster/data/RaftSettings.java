@@ -21,9 +21,9 @@ import java.time.Duration;
  *                           since the last one
  * @param snapshotBytes      the bytes trigger: a snapshot as soon as the commands applied since the last
  *                           one add up to this many bytes (bounds the log on disk)
- * @param snapshotThrottleBytesPerSecond the bandwidth install-snapshot may use per node and per direction
- *                           (the leader's reads, the follower's copies), shared by all the node's groups
- *                           (one throttle per node, {@link NodeResources}); 0 = unlimited
+ * @param snapshotThrottleBytesPerSecond the bandwidth install-snapshot may use on a node in all: one throttle
+ *                           per node ({@link NodeResources}) that every group's leader-side snapshot reads and
+ *                           follower-side downloads share; 0 = unlimited
  * @param snapshotsKept      how many snapshots a replica keeps: JRaft keeps the latest, older ones (up to
  *                           this count in all) stay in {@code raft/snapshot-history}; 1 = only the latest
  * @param minFreeDiskBytes   the free space the disk under a replica's directory must keep: below it, writes
