@@ -166,20 +166,25 @@ public final class ReplicationAdapter {
 
     /** Unloads every index (state kept), e.g. when the host shuts down. */
     public void shutdown() {
-        for (String index : List.copyOf(routings.keySet())) {
-            ShardRouting r = routings.remove(index);
-            if (r instanceof StandaloneRouting s) {
-                s.shards().keySet().forEach(shard -> {
-                    HostShard h = s.remove(shard);
-                    if (h != null) {
-                        h.close();
-                    }
-                });
-            } else if (registry != null) {
-                registry.unloadRaft(index);
-            }
-        }
+        List.copyOf(routings.keySet()).forEach(this::onIndexUnloaded);
         standalonePaths.clear();
+    }
+
+    /** Index unloaded (e.g. it failed to open): every shard of it on this node stops; all state stays on disk. */
+    public boolean onIndexUnloaded(String index) {
+        ShardRouting r = routings.remove(index);
+        if (r instanceof StandaloneRouting s) {
+            s.shards().keySet().forEach(shard -> {
+                HostShard h = s.remove(shard);
+                standalonePaths.remove(key(index, shard));
+                if (h != null) {
+                    h.close();
+                }
+            });
+        } else if (r != null && registry != null) {
+            registry.unloadRaft(index);
+        }
+        return r != null;
     }
 
     private static String key(String index, String shard) {

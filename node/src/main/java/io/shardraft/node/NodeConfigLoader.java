@@ -41,13 +41,14 @@ public final class NodeConfigLoader {
     public static final String SNAPSHOTS_KEPT = "raft.snapshots-kept";
     public static final String MIN_FREE_BYTES = "data.min-free-bytes";
     public static final String LOG_STORE = "raft.log-store";
+    public static final String LOG_STORE_MEMTABLE = "raft.log-store-memtable-bytes";
     public static final String COMMIT_INTERVAL_MS = "data.commit-interval-ms";
 
     /** Every key a node reads, in the order documented. */
     public static final List<String> KEYS = List.of(NODE_ID, NODE_HOST, NODE_BIND, NODE_CLIENT_PORT, NODE_RAFT_PORT,
             CLUSTER_PEERS, CLUSTER_ROUTES, DATA_DIR, ELECTION_TIMEOUT_MS, HEARTBEAT_MS, APPLY_TIMEOUT_MS, SNAPSHOT_INTERVAL_S,
             SNAPSHOT_THRESHOLD, SNAPSHOT_ENTRIES, SNAPSHOT_BYTES, SNAPSHOT_THROTTLE, SNAPSHOTS_KEPT,
-            MIN_FREE_BYTES, LOG_STORE, COMMIT_INTERVAL_MS);
+            MIN_FREE_BYTES, LOG_STORE, LOG_STORE_MEMTABLE, COMMIT_INTERVAL_MS);
 
     private NodeConfigLoader() {
     }
@@ -148,6 +149,9 @@ public final class NodeConfigLoader {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(LOG_STORE + ": " + e.getMessage(), e);
             }
+        }
+        if (v.containsKey(LOG_STORE_MEMTABLE)) {
+            s.logStoreMemtableBytes(positive(v, LOG_STORE_MEMTABLE));
         }
         RaftSettings settings = s.build();
         Path data = Path.of(required(v, DATA_DIR));

@@ -60,6 +60,7 @@ class NodeConfigLoaderTest {
                 raft.snapshot-throttle-bytes-per-s=0
                 data.min-free-bytes=4096
                 raft.snapshots-kept=3
+                raft.log-store-memtable-bytes=1048576
                 """);
         NodeConfig c = NodeConfigLoader.load(f, Map.of());
         assertEquals(500, c.settings().snapshotEntries());
@@ -68,6 +69,7 @@ class NodeConfigLoaderTest {
         assertEquals(0, c.settings().snapshotThrottleBytesPerSecond(), "0 = unlimited");
         assertEquals(4096, c.settings().minFreeDiskBytes());
         assertEquals(3, c.settings().snapshotsKept());
+        assertEquals(1_048_576, c.settings().logStoreMemtableBytes());
         NodeConfig defaults = NodeConfigLoader.load(null, Map.of("SHARDRAFT_NODE_ID", "n1",
                 "SHARDRAFT_CLUSTER_PEERS", "n1@h:1:2", "SHARDRAFT_DATA_DIR", "/d"));
         assertTrue(defaults.settings().snapshotThrottleBytesPerSecond() > 0, "catch-up is throttled by default");

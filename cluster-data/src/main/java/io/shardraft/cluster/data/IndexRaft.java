@@ -2,7 +2,6 @@ package io.shardraft.cluster.data;
 
 import com.google.common.base.Preconditions;
 import io.shardraft.cluster.error.ReplicationException;
-import io.shardraft.cluster.log.SharedLogStore;
 import io.shardraft.cluster.spi.HostShard;
 import io.shardraft.cluster.spi.HostShardFactory;
 import java.io.IOException;
@@ -26,21 +25,21 @@ public final class IndexRaft implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger("index_raft");
 
     private final IndexRaftConfig config;
-    /** The node's shared Raft log store; null when every group keeps its own log. */
-    private final SharedLogStore sharedLog;
+    /** What the node's groups share: the Raft log store (or none) and the install-snapshot throttle. */
+    private final NodeResources node;
     private final ConcurrentHashMap<String, ShardStore> stores = new ConcurrentHashMap<>();
     private volatile boolean started;
     private volatile boolean shutDown;
 
-    /** An index whose groups keep their logs per group (JRaft's default log storage). */
+    /** An index alone on its node: logs per group (JRaft's default log storage), one throttle for its groups. */
     public IndexRaft(IndexRaftConfig config) {
-        this(config, null);
+        this(config, NodeResources.of(config.settings(), null));
     }
 
-    /** An index whose groups keep their logs in {@code sharedLog} (null: per group). */
-    public IndexRaft(IndexRaftConfig config, SharedLogStore sharedLog) {
+    /** An index whose groups use their node's shared resources. */
+    public IndexRaft(IndexRaftConfig config, NodeResources node) {
         this.config = Preconditions.checkNotNull(config, "config");
-        this.sharedLog = sharedLog;
+        this.node = Preconditions.checkNotNull(node, "node");
     }
 
     public IndexRaftConfig config() {
@@ -109,7 +108,7 @@ public final class IndexRaft implements AutoCloseable {
                 throw new UncheckedIOException("cannot open host shard " + config.index() + "/" + shard, e);
             }
         }
-        ShardStore store = new ShardStore(storeConfig, sharedLog);
+        ShardStore store = new ShardStore(storeConfig, node);
         store.setShard(host);
         try {
             store.start();
@@ -158,9 +157,7 @@ public final class IndexRaft implements AutoCloseable {
             return false;
         }
         s.stop();
-        if (sharedLog != null) {
-            sharedLog.purge(s.config().groupId());
-        }
+        node.sharedLogStore().ifPresent(log -> log.purge(s.config().groupId()));
         Path dir = s.config().dataPath();
         try {
             Directories.deleteRecursively(dir);

@@ -9,12 +9,15 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Reads a group's Raft meta file (term and vote, JRaft's {@code raft_meta}) before JRaft does, so a torn or
  * damaged file stops the group with an error naming the file rather than JRaft's "Fail to init node".
  * The file has no checksum of its own: this finds a file that does not parse (truncated, garbage, a vote
- * that is not a peer), not every flipped bit.
+ * that is not a peer), not every flipped bit. Only groups with per-group logs keep this file; with the shared
+ * log store the meta lives there with a CRC32C, and a file left by an older version is migrated once
+ * through {@link #load}.
  */
 final class RaftMetaCheck {
     static final String FILE = "raft_meta";
@@ -47,9 +50,14 @@ final class RaftMetaCheck {
     }
 
     static void verify(Path metaDir, String description, String nodeId) {
+        load(metaDir, description, nodeId);
+    }
+
+    /** The file's term and vote once they passed the checks of {@link #verify}; empty if there is no file. */
+    static Optional<StablePBMeta> load(Path metaDir, String description, String nodeId) {
         Path file = metaDir.resolve(FILE);
         if (!Files.exists(file)) {
-            return;
+            return Optional.empty();
         }
         String problem;
         try {
@@ -59,7 +67,7 @@ final class RaftMetaCheck {
             } else if (!new PeerId().parse(meta.getVotedfor())) {
                 problem = "its vote '" + meta.getVotedfor() + "' is not a peer";
             } else {
-                return;
+                return Optional.of(meta);
             }
         } catch (IOException | RuntimeException e) {
             problem = e.getMessage();

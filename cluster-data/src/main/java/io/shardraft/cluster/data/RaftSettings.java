@@ -21,8 +21,9 @@ import java.time.Duration;
  *                           since the last one
  * @param snapshotBytes      the bytes trigger: a snapshot as soon as the commands applied since the last
  *                           one add up to this many bytes (bounds the log on disk)
- * @param snapshotThrottleBytesPerSecond the bandwidth an install-snapshot may use, per group and per
- *                           direction (the leader's reads and the follower's copy); 0 = unlimited
+ * @param snapshotThrottleBytesPerSecond the bandwidth install-snapshot may use on a node in all: one throttle
+ *                           per node ({@link NodeResources}) that every group's leader-side snapshot reads and
+ *                           follower-side downloads share; 0 = unlimited
  * @param snapshotsKept      how many snapshots a replica keeps: JRaft keeps the latest, older ones (up to
  *                           this count in all) stay in {@code raft/snapshot-history}; 1 = only the latest
  * @param minFreeDiskBytes   the free space the disk under a replica's directory must keep: below it, writes
@@ -33,6 +34,9 @@ import java.time.Duration;
  * @param retryBudget        how long the Router keeps retrying NOT_LEADER/UNAVAILABLE (e.g. during an
  *                           election) before it gives up
  * @param logStore           where the node keeps its groups' Raft logs (default: one shared store)
+ * @param logStoreMemtableBytes the shared log store's RocksDB write buffer (memtable) size; the store keeps at
+ *                           most four of these in WAL files before it flushes the column families that pin
+ *                           the oldest, which bounds the log's disk use under steady writes
  */
 public record RaftSettings(
         Duration applyTimeout,
@@ -49,7 +53,8 @@ public record RaftSettings(
         int maxMessageBytes,
         int maxCommandBytes,
         Duration retryBudget,
-        RaftLogStore logStore) {
+        RaftLogStore logStore,
+        long logStoreMemtableBytes) {
 
     public static final RaftSettings DEFAULTS = builder().build();
 
@@ -61,6 +66,8 @@ public record RaftSettings(
         positive(snapshotInterval, "snapshotInterval");
         positive(retryBudget, "retryBudget");
         Preconditions.checkNotNull(logStore, "logStore");
+        Preconditions.checkArgument(logStoreMemtableBytes >= 64 * 1024, "logStoreMemtableBytes must be at least 64 KiB, got %s",
+                logStoreMemtableBytes);
         Preconditions.checkArgument(heartbeatTimeout.compareTo(electionTimeout) < 0,
                 "heartbeatTimeout (%s) must be shorter than electionTimeout (%s)", heartbeatTimeout, electionTimeout);
         Preconditions.checkArgument(leaderLeaseTimeout.compareTo(electionTimeout) < 0,
@@ -118,10 +125,11 @@ public record RaftSettings(
                 .maxMessageBytes(maxMessageBytes)
                 .maxCommandBytes(maxCommandBytes)
                 .retryBudget(retryBudget)
-                .logStore(logStore);
+                .logStore(logStore)
+                .logStoreMemtableBytes(logStoreMemtableBytes);
     }
 
-    /** Builder with the defaults: 10 s apply, 100 ms heartbeat, 1 s election, 900 ms lease, snapshots after 100,000 entries, 64 MiB of commands or 600 s with at least one change, install-snapshot throttled to 64 MiB/s per group, the latest snapshot kept, writes refused below 256 MiB of free disk, 64 MiB messages, 16 MiB commands, 5 s retry budget, the shared log store. */
+    /** Builder with the defaults: 10 s apply, 100 ms heartbeat, 1 s election, 900 ms lease, snapshots after 100,000 entries, 64 MiB of commands or 600 s with at least one change, install-snapshot throttled to 64 MiB/s per node, the latest snapshot kept, writes refused below 256 MiB of free disk, 64 MiB messages, 16 MiB commands, 5 s retry budget, the shared log store with 64 MiB memtables. */
     public static final class Builder {
         private Duration applyTimeout = Duration.ofSeconds(10);
         private Duration heartbeatTimeout = Duration.ofMillis(100);
@@ -138,6 +146,7 @@ public record RaftSettings(
         private int maxCommandBytes = 16 * 1024 * 1024;
         private Duration retryBudget = Duration.ofSeconds(5);
         private RaftLogStore logStore = RaftLogStore.SHARED;
+        private long logStoreMemtableBytes = 64L << 20;
 
         public Builder applyTimeout(Duration v) { this.applyTimeout = v; return this; }
         public Builder heartbeatTimeout(Duration v) { this.heartbeatTimeout = v; return this; }
@@ -154,11 +163,13 @@ public record RaftSettings(
         public Builder maxCommandBytes(int v) { this.maxCommandBytes = v; return this; }
         public Builder retryBudget(Duration v) { this.retryBudget = v; return this; }
         public Builder logStore(RaftLogStore v) { this.logStore = v; return this; }
+        public Builder logStoreMemtableBytes(long v) { this.logStoreMemtableBytes = v; return this; }
 
         public RaftSettings build() {
             return new RaftSettings(applyTimeout, heartbeatTimeout, electionTimeout, leaderLeaseTimeout,
                     snapshotInterval, snapshotThreshold, snapshotEntries, snapshotBytes, snapshotThrottleBytesPerSecond,
-                    snapshotsKept, minFreeDiskBytes, maxMessageBytes, maxCommandBytes, retryBudget, logStore);
+                    snapshotsKept, minFreeDiskBytes, maxMessageBytes, maxCommandBytes, retryBudget, logStore,
+                    logStoreMemtableBytes);
         }
     }
 }

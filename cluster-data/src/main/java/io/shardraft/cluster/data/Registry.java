@@ -51,6 +51,7 @@ public final class Registry implements AutoCloseable {
     private ScheduledExecutorService scheduler;
     private ExecutorService readExecutor;
     private SharedLogStore sharedLog;
+    private NodeResources resources;
     private volatile boolean started;
 
     public Registry(RegistryConfig config) {
@@ -77,6 +78,7 @@ public final class Registry implements AutoCloseable {
             return;
         }
         this.sharedLog = openLogStore();
+        this.resources = NodeResources.of(config.settings(), sharedLog);
         NodeAddress self = config.self();
         this.endpoint = new Endpoint(self.host(), self.raftPort());
         BoltRpcServer server = new BoltRpcServer(
@@ -152,7 +154,7 @@ public final class Registry implements AutoCloseable {
             return null;
         }
         try {
-            return SharedLogStore.open(dir);
+            return SharedLogStore.open(dir, config.settings().logStoreMemtableBytes());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the Raft log store of node " + config.nodeId(), e);
         }
@@ -215,7 +217,7 @@ public final class Registry implements AutoCloseable {
         Names.checkName("index", index);
         checkStarted();
         return indices.computeIfAbsent(index, i -> {
-            IndexRaft raft = new IndexRaft(config.indexRaftConfig(i), sharedLog);
+            IndexRaft raft = new IndexRaft(config.indexRaftConfig(i), resources);
             raft.start();
             return raft;
         });

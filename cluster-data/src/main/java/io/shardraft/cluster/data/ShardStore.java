@@ -12,7 +12,7 @@ import com.alipay.sofa.jraft.option.ApplyTaskMode;
 import com.alipay.sofa.jraft.option.NodeOptions;
 import com.alipay.sofa.jraft.option.RaftOptions;
 import com.alipay.sofa.jraft.option.ReadOnlyOption;
-import com.alipay.sofa.jraft.storage.snapshot.ThroughputSnapshotThrottle;
+import com.alipay.sofa.jraft.storage.SnapshotThrottle;
 import com.alipay.sofa.jraft.util.Utils;
 import com.google.common.base.Preconditions;
 import io.shardraft.api.v1.Command;
@@ -45,14 +45,14 @@ import org.apache.logging.log4j.Logger;
 public final class ShardStore implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger("shard_raft_store");
     private static final byte[] NO_CONTEXT = new byte[0];
-    /** ThroughputSnapshotThrottle checks the rate this many times a second (smoother than once). */
-    private static final long THROTTLE_CYCLES_PER_S = 10;
     static final int RPC_PROCESSOR_THREADS = 3;
     static final int DISRUPTOR_SLOTS = 1024;
 
     private final ShardStoreConfig config;
     /** The node's shared Raft log store; null: this group keeps its own RocksDB log under raft/log. */
     private final SharedLogStore sharedLog;
+    /** The node's install-snapshot throttle, shared by all its groups; null: unlimited. */
+    private final SnapshotThrottle snapshotThrottle;
     private final Clock clock;
     private final String description;
     private final DiskSpaceGuard disk;
@@ -61,19 +61,20 @@ public final class ShardStore implements AutoCloseable {
     private volatile Node node;
     private volatile boolean stopped;
 
-    /** A replica that keeps its Raft log in a RocksDB of its own. */
+    /** A replica alone on its node: a RocksDB log of its own and a throttle of its own. */
     public ShardStore(ShardStoreConfig config) {
-        this(config, null);
+        this(config, NodeResources.of(config.settings(), null));
     }
 
-    /** A replica that keeps its Raft log in the node's shared store ({@code null}: a log of its own). */
-    public ShardStore(ShardStoreConfig config, SharedLogStore sharedLog) {
-        this(config, sharedLog, Clock.systemUTC());
+    /** A replica using its node's shared resources (log store, install-snapshot throttle). */
+    public ShardStore(ShardStoreConfig config, NodeResources node) {
+        this(config, node, Clock.systemUTC());
     }
 
-    ShardStore(ShardStoreConfig config, SharedLogStore sharedLog, Clock clock) {
+    ShardStore(ShardStoreConfig config, NodeResources node, Clock clock) {
         this.config = Preconditions.checkNotNull(config, "config");
-        this.sharedLog = sharedLog;
+        this.sharedLog = node.sharedLog();
+        this.snapshotThrottle = node.snapshotThrottle();
         this.clock = clock;
         this.description = "index '" + config.index() + "' shard '" + config.shard() + "'";
         this.disk = new DiskSpaceGuard(config.nodeId(), config.dataPath(), config.settings().minFreeDiskBytes());
@@ -110,39 +111,82 @@ public final class ShardStore implements AutoCloseable {
                 throw new ReplicationException(Reason.INTERNAL, description + " on node " + config.nodeId()
                         + " keeps its Raft log in " + logDir + "; start the node with raft.log-store=per-group");
             }
-            Files.createDirectories(config.raftDir().resolve("meta"));
+            if (sharedLog == null) {
+                Files.createDirectories(metaDir());
+            }
             Files.createDirectories(config.raftDir().resolve("snapshot"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create Raft directories of " + description + " under "
                     + config.raftDir(), e);
         }
-        RaftMetaCheck.verify(config.raftDir().resolve("meta"), description, config.nodeId());
-        ShardStateMachine machine = new ShardStateMachine(config.groupId(), shard, SnapshotTrigger.of(config.settings()),
-                new SnapshotHistory(config.raftDir(), config.settings().snapshotsKept()));
-        NodeOptions opts = nodeOptions(machine, logDir);
-        PeerId self = peerOf(config.nodeId());
-        try {
-            this.node = RaftServiceFactory.createAndInitRaftNode(config.groupId(), self, opts);
-        } catch (RuntimeException e) {
-            // a snapshot that failed to load (named by the state machine) is the usual cause worth telling
-            String why = machine.loadFailure() != null ? machine.loadFailure() : e.getMessage()
-                    + " (its log is at " + config.raftDir().resolve("log") + ", its snapshots at "
-                    + config.raftDir().resolve("snapshot") + "; the node log says which failed)";
-            throw new ReplicationException(Reason.INTERNAL, "cannot start the Raft group of " + description
-                    + " on node " + config.nodeId() + ": " + why, null, e);
+        if (sharedLog == null) {
+            RaftMetaCheck.verify(metaDir(), description, config.nodeId());
+        } else {
+            SharedMetaCheck.verifyOrMigrate(sharedLog, config, metaDir(), description);
         }
+        ShardStateMachine machine = newMachine();
+        try {
+            this.node = initNode(machine, logDir);
+        } catch (RuntimeException e) {
+            if (machine.loadFailure() == null || config.members().size() < 2) {
+                throw startFailure(machine, e);
+            }
+            // The snapshot cannot be loaded and the host's own state is behind it (lost, or set aside as
+            // corrupt by the host): nothing on this node can restore the replica, its peers can.
+            PeerRestore.setAside(config, sharedLog, logDir, machine.loadFailure(), clock.millis());
+            machine = newMachine();
+            try {
+                this.node = initNode(machine, logDir);
+            } catch (RuntimeException again) {
+                throw startFailure(machine, again);
+            }
+        }
+        ShardStateMachine running = machine;
         Node started = this.node;
         // Not on the state-machine thread that fires the trigger: JRaft queues the save on that thread's
         // own queue, which must not be waited on from inside it.
-        machine.onSnapshotWanted(() -> Utils.runInThread(() -> started.snapshot(status -> {
+        running.onSnapshotWanted(() -> Utils.runInThread(() -> started.snapshot(status -> {
             if (!status.isOk()) {
-                machine.trigger().requestFailed();
+                running.trigger().requestFailed();
                 LOG.debug("[{}] requested snapshot not taken: {}", config.groupId(), status);
             }
         })));
-        this.fsm = machine;
+        this.fsm = running;
         LOG.info("started Raft group {} on node {} with members {}", config.groupId(), config.nodeId(),
                 config.members());
+    }
+
+    private ShardStateMachine newMachine() {
+        return new ShardStateMachine(config.groupId(), shard, SnapshotTrigger.of(config.settings()),
+                new SnapshotHistory(config.raftDir(), config.settings().snapshotsKept()));
+    }
+
+    /** Creates and initialises the JRaft node; one that fails to initialise is shut down (no threads left). */
+    private Node initNode(ShardStateMachine machine, Path logDir) {
+        Node n = RaftServiceFactory.createRaftNode(config.groupId(), peerOf(config.nodeId()));
+        if (n.init(nodeOptions(machine, logDir))) {
+            return n;
+        }
+        n.shutdown();
+        try {
+            n.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        throw new IllegalStateException("JRaft could not initialise the node of group " + config.groupId());
+    }
+
+    private ReplicationException startFailure(ShardStateMachine machine, RuntimeException e) {
+        // a snapshot that failed to load (named by the state machine) is the usual cause worth telling
+        String why = machine.loadFailure() != null ? machine.loadFailure() : e.getMessage()
+                + " (its log is at " + config.raftDir().resolve("log") + ", its snapshots at "
+                + config.raftDir().resolve("snapshot") + "; the node log says which failed)";
+        return new ReplicationException(Reason.INTERNAL, "cannot start the Raft group of " + description
+                + " on node " + config.nodeId() + ": " + why, null, e);
+    }
+
+    private Path metaDir() {
+        return config.raftDir().resolve("meta");
     }
 
     private NodeOptions nodeOptions(ShardStateMachine machine, Path logDir) {
@@ -154,17 +198,17 @@ public final class ShardStore implements AutoCloseable {
         opts.setLeaderLeaseTimeRatio(s.leaderLeaseTimeRatio());
         opts.setSnapshotIntervalSecs((int) s.snapshotInterval().toSeconds());
         opts.setSnapshotLogIndexMargin((int) s.snapshotThreshold());
-        if (s.snapshotThrottleBytesPerSecond() > 0) {
-            // a lagging replica's catch-up must not starve live traffic on either side of the copy
-            opts.setSnapshotThrottle(new ThroughputSnapshotThrottle(s.snapshotThrottleBytesPerSecond(), THROTTLE_CYCLES_PER_S));
-        }
+        // A lagging replica's catch-up must not starve live traffic on either side of the copy: one budget per
+        // node for every group's install-snapshot (the leader's reads and the follower's copies).
+        opts.setSnapshotThrottle(snapshotThrottle);
         // a file the follower already holds with the same checksum (see FileChecksum) is not sent again
         opts.setFilterBeforeCopyRemote(true);
         opts.setLogUri(logDir.toString());
         if (sharedLog != null) {
             opts.setServiceFactory(sharedLog.serviceFactory(config.groupId()));
         }
-        opts.setRaftMetaUri(config.raftDir().resolve("meta").toString());
+        // with the shared log store the meta is there too (SharedLogServiceFactory); the URI is unused then
+        opts.setRaftMetaUri(metaDir().toString());
         opts.setSnapshotUri(config.raftDir().resolve("snapshot").toString());
         // Thousands of groups per node: share JRaft's timers and timer threads across groups.
         opts.setSharedElectionTimer(true);

@@ -11,8 +11,9 @@ import java.util.List;
  *
  * @param members  node ids of every replica of the shard (the group's initial configuration);
  *                 must contain {@code nodeId}
- * @param dataPath directory owned by the store: {@code raft/log}, {@code raft/meta},
- *                 {@code raft/snapshot} and the host shard's own files under {@code host}
+ * @param dataPath directory owned by the store: {@code raft/snapshot}, {@code raft/log} and {@code raft/meta}
+ *                 (per-group log store only; the shared store keeps both) and the host shard's own files
+ *                 under {@code host}
  */
 public record ShardStoreConfig(
         String index,

@@ -7,9 +7,10 @@ import java.util.Arrays;
 /**
  * The key layout of the shared log store: {@code <group id, UTF-8> 0x00 <log index, 8 bytes big-endian>}
  * for entries (default column family) and configuration entries (the {@code conf} column family), and
- * {@code <group id> 0x00 'F'} for a group's first log index (conf column family). Group ids never hold a
- * NUL byte, so one group's keys form the contiguous range {@code [<id> 0x00, <id> 0x01)} that no other
- * group's keys fall into; big-endian indexes sort in log order under RocksDB's bytewise comparator.
+ * {@code <group id> 0x00 'F'} for a group's first log index (conf column family), and {@code <group id> 0x00}
+ * for its Raft meta (the {@code meta} column family, out of reach of the log's range deletes). Group ids
+ * never hold a NUL byte, so one group's keys form the contiguous range {@code [<id> 0x00, <id> 0x01)} that
+ * no other group's keys fall into; big-endian indexes sort in log order under RocksDB's bytewise comparator.
  */
 final class LogKeys {
     private static final byte SEPARATOR = 0;
@@ -38,6 +39,11 @@ final class LogKeys {
         byte[] k = Arrays.copyOf(prefix, prefix.length + 1);
         k[prefix.length] = FIRST_INDEX_MARK;
         return k;
+    }
+
+    /** The key of the group's Raft meta (meta column family). */
+    byte[] meta() {
+        return prefix.clone();
     }
 
     /** Inclusive lower bound of every key of this group. */

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -41,6 +42,8 @@ import org.rocksdb.WriteOptions;
 public final class SharedLogStore implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(SharedLogStore.class);
     private static final byte[] CONF_FAMILY = "conf".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    /** Every group's Raft meta (term, vote), one {@link GroupMeta} record under the group's prefix. */
+    private static final byte[] META_FAMILY = "meta".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
     static {
         RocksDB.loadLibrary();
@@ -58,9 +61,15 @@ public final class SharedLogStore implements AutoCloseable {
     private final RocksDB db;
     private final ColumnFamilyHandle entries;
     private final ColumnFamilyHandle conf;
+    private final ColumnFamilyHandle meta;
     private boolean closed;
 
-    private SharedLogStore(Path dir) throws IOException {
+    /** The memtable size of {@link #open(Path)}: JRaft's own for its per-group RocksDB logs. */
+    public static final long DEFAULT_MEMTABLE_BYTES = 64L << 20;
+    /** WAL files kept at most, in memtables: beyond, RocksDB flushes the column families pinning the oldest. */
+    static final int WAL_MEMTABLES = 4;
+
+    private SharedLogStore(Path dir, long memtableBytes) throws IOException {
         this.dir = dir;
         this.statistics = new Statistics();
         statistics.setStatsLevel(StatsLevel.EXCEPT_DETAILED_TIMERS);
@@ -69,14 +78,19 @@ public final class SharedLogStore implements AutoCloseable {
                 .setCreateMissingColumnFamilies(true)
                 .setAvoidFlushDuringShutdown(true)
                 .setMaxBackgroundJobs(2)
+                // The conf and meta families take few writes: without a bound their memtables would pin
+                // every WAL file written since their last flush (RocksDB's own bound is far larger).
+                .setMaxTotalWalSize(WAL_MEMTABLES * memtableBytes)
                 .setStatistics(statistics);
-        this.cfOptions = new ColumnFamilyOptions();
+        this.cfOptions = new ColumnFamilyOptions().setWriteBufferSize(memtableBytes);
         this.syncWrites = new WriteOptions().setSync(true);
         this.plainWrites = new WriteOptions().setSync(false);
         this.reads = new ReadOptions().setTotalOrderSeek(true);
         List<ColumnFamilyDescriptor> families = List.of(
                 new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
-                new ColumnFamilyDescriptor(CONF_FAMILY, cfOptions));
+                new ColumnFamilyDescriptor(CONF_FAMILY, cfOptions),
+                // created on first open by a version that keeps the meta here (createMissingColumnFamilies)
+                new ColumnFamilyDescriptor(META_FAMILY, cfOptions));
         try {
             Files.createDirectories(dir);
             this.db = RocksDB.open(dbOptions, dir.toString(), families, handles);
@@ -86,12 +100,19 @@ public final class SharedLogStore implements AutoCloseable {
         }
         this.entries = handles.get(0);
         this.conf = handles.get(1);
+        this.meta = handles.get(2);
         LOG.info("opened the shared Raft log store in {}", dir);
     }
 
-    /** Opens (or creates) the store in {@code dir}. */
+    /** Opens (or creates) the store in {@code dir} with {@link #DEFAULT_MEMTABLE_BYTES} memtables. */
     public static SharedLogStore open(Path dir) throws IOException {
-        return new SharedLogStore(Preconditions.checkNotNull(dir, "dir"));
+        return open(dir, DEFAULT_MEMTABLE_BYTES);
+    }
+
+    /** Opens (or creates) the store in {@code dir}; at most four memtables' worth of WAL files are kept. */
+    public static SharedLogStore open(Path dir, long memtableBytes) throws IOException {
+        Preconditions.checkArgument(memtableBytes > 0, "memtableBytes must be positive, got %s", memtableBytes);
+        return new SharedLogStore(Preconditions.checkNotNull(dir, "dir"), memtableBytes);
     }
 
     public Path dir() {
@@ -103,13 +124,30 @@ public final class SharedLogStore implements AutoCloseable {
         return new SharedLogServiceFactory(this, groupId);
     }
 
-    /** Deletes every entry, configuration entry and first-index record of the group (a dropped group). */
+    /** Deletes every entry, configuration entry, first-index record and the Raft meta of the group (a dropped group). */
     public void purge(String groupId) {
+        deleteGroup(groupId, true);
+        LOG.info("purged the Raft log and meta of group {} from {}", groupId, dir);
+    }
+
+    /**
+     * Deletes the group's log (entries, configuration entries, first-index record) but keeps its Raft meta:
+     * the group restarts with an empty log and the term and vote it had (a replica re-fetched from its peers).
+     */
+    public void purgeLog(String groupId) {
+        deleteGroup(groupId, false);
+        LOG.info("emptied the Raft log of group {} in {} (its term and vote kept)", groupId, dir);
+    }
+
+    private void deleteGroup(String groupId, boolean withMeta) {
         LogKeys keys = new LogKeys(groupId);
         run(() -> {
             try (WriteBatch batch = new WriteBatch()) {
                 batch.deleteRange(entries, keys.groupStart(), keys.groupEnd());
                 batch.deleteRange(conf, keys.groupStart(), keys.groupEnd());
+                if (withMeta) {
+                    batch.delete(meta, keys.meta());
+                }
                 db.write(syncWrites, batch);
             }
             // Range tombstones hide the keys at once; compacting the range removes the bytes as well.
@@ -117,13 +155,44 @@ public final class SharedLogStore implements AutoCloseable {
             db.compactRange(conf, keys.groupStart(), keys.groupEnd());
             return null;
         });
-        LOG.info("purged the Raft log of group {} from {}", groupId, dir);
     }
 
-    /** How many keys (entries, configuration entries, first-index record) the store holds for the group. */
+    /** How many keys (entries, configuration entries, first-index record, Raft meta) the store holds for the group. */
     public long keyCount(String groupId) {
         LogKeys keys = new LogKeys(groupId);
-        return run(() -> count(entries, keys) + count(conf, keys));
+        return run(() -> count(entries, keys) + count(conf, keys) + count(meta, keys));
+    }
+
+    /**
+     * The group's Raft meta (term and vote) if the store has one; a record that fails its checksum or does
+     * not parse is a {@link DamagedMetaException} naming the group and this store, never "no meta".
+     */
+    public Optional<GroupMeta> meta(String groupId) {
+        LogKeys keys = new LogKeys(groupId);
+        byte[] value = run(() -> db.get(meta, reads, keys.meta()));
+        if (value == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(GroupMeta.decode(value));
+        } catch (IllegalArgumentException e) {
+            throw new DamagedMetaException("the Raft meta (term and vote) of group " + groupId + " in the shared log store "
+                    + dir + " is damaged (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Stores the group's Raft meta, synced (e.g. one migrated from a group's former {@code raft_meta} file). */
+    public void putMeta(String groupId, GroupMeta value) {
+        writeMeta(groupId, value, true);
+    }
+
+    void writeMeta(String groupId, GroupMeta value, boolean sync) {
+        byte[] key = new LogKeys(groupId).meta();
+        byte[] encoded = value.encode();
+        run(() -> {
+            db.put(meta, writes(sync), key, encoded);
+            return null;
+        });
     }
 
     private long count(ColumnFamilyHandle family, LogKeys keys) {

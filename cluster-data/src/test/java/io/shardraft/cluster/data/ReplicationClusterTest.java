@@ -253,7 +253,7 @@ class ReplicationClusterTest {
         for (String node : cluster.nodeIds()) {
             for (int s = 0; s < SHARDS; s++) {
                 Path p = cluster.registry(node).dataPath(INDEX, shardName(s));
-                assertTrue(Files.isDirectory(p.resolve("raft").resolve("meta")), p + " exists while the index lives");
+                assertTrue(Files.isDirectory(p.resolve("raft").resolve("snapshot")), p + " exists while the index lives");
                 assertTrue(cluster.registry(node).sharedLogStore().orElseThrow()
                         .keyCount(Names.groupId(INDEX, shardName(s))) > 0, "log of shard " + s + " on " + node);
                 dirs.add(p);

@@ -105,7 +105,8 @@ public final class HostDatabase implements AutoCloseable {
             LOG.error("creating index {} on node {} failed; unloading what was opened", def.name(), nodeId, e);
             indexes.remove(def.name());
             localShards.remove(def.name());
-            adapter.onIndexDropped(def.raftName());
+            // unload, never drop: on a restart the index's files are the replica's data (and the evidence)
+            adapter.onIndexUnloaded(def.raftName());
             throw e;
         }
         LOG.info("index {} open on node {} with local shards {}", def.name(), nodeId, mine.keySet());

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.shardraft.api.v1.ObjectData;
 import io.shardraft.api.v1.PutObject;
 import io.shardraft.cluster.data.ShardStats;
+import io.shardraft.cluster.data.ShardStore;
+import io.shardraft.cluster.log.SharedLogStore;
 import io.shardraft.cluster.testing.InProcessCluster;
 import io.shardraft.node.store.Distance;
 import io.shardraft.node.testing.NodeCluster;
@@ -17,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -88,9 +91,67 @@ class DiskHygieneTest {
             assertTrue(firstSnapshotFile > 0 && firstSnapshotFile <= live, "snapshot file of " + firstSnapshotFile + " bytes");
             assertTrue(maxSnapshotDir <= 3 * live, "snapshot directory peaked at " + maxSnapshotDir + " bytes (bound "
                     + 3 * live + ")");
-            System.out.printf("steady writes: snapshot dir peaked at %,d bytes; raft log dir of node1 now %,d bytes%n",
-                    maxSnapshotDir, bytes(cluster.node("node1").database().shardPath("steady", shard)
-                            .resolve("raft").resolve("log")));
+            System.out.printf("steady writes: snapshot dir peaked at %,d bytes; shared Raft log store of node1 now %,d bytes%n",
+                    maxSnapshotDir, bytes(cluster.node("node1").registry().sharedLogStore().orElseThrow().dir()));
+        }
+    }
+
+    /**
+     * The Raft log itself under steady writes: in the node's shared RocksDB the group keeps only the entries
+     * since its last-but-one snapshot (JRaft truncates up to the previous snapshot when it takes one), and
+     * the store's files (WAL and SSTs) stay bounded by its memtable size while many times that is written.
+     */
+    @Test
+    void theSharedRaftLogStaysBoundedUnderSteadyWrites() throws Exception {
+        long memtable = 256L << 10;
+        try (NodeCluster cluster = new NodeCluster(dir, 1, InProcessCluster.testSettings().toBuilder()
+                .snapshotEntries(SNAPSHOT_ENTRIES).logStoreMemtableBytes(memtable).build())) {
+            IndexDefinition def = IndexDefinition.replicated("steadylog", 1, 1, 2, Distance.L2);
+            cluster.createIndex(def);
+            ShardStore store = cluster.node("node1").registry().getStore("steadylog", def.shardName(0)).orElseThrow();
+            SharedLogStore log = cluster.node("node1").registry().sharedLogStore().orElseThrow();
+            String group = store.config().groupId();
+            Path logDir = log.dir();
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < LIVE_OBJECTS; i++) {
+                ids.add(UUID.randomUUID().toString());
+            }
+            String pad = "y".repeat(16 * 1024);
+            int entries = 1_600;
+            int window = 8;
+            long written = 0;
+            long peakKeys = 0;
+            long peakDir = 0;
+            for (int w = 0; w < entries / window; w++) {
+                List<CompletableFuture<?>> inFlight = new ArrayList<>();
+                for (int i = 0; i < window; i++) {
+                    int n = w * window + i;
+                    PutObject put = PutObject.newBuilder().setObject(ObjectData.newBuilder().setId(ids.get(n % LIVE_OBJECTS))
+                            .setPropertiesJson("{\"n\":" + n + ",\"pad\":\"" + pad + "\"}")).build();
+                    written += put.getSerializedSize();
+                    inFlight.add(cluster.index("node1", "steadylog").putBatch(List.of(put)));
+                }
+                CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+                if (w >= 10) {
+                    // past the first snapshot cycles: every sample is the steady state
+                    peakKeys = Math.max(peakKeys, log.keyCount(group));
+                    peakDir = Math.max(peakDir, storeBytes(logDir));
+                }
+            }
+            long lastLog = store.stats().lastLogIndex();
+            // entries since the last-but-one snapshot, those arriving while the next one is saved (writes go on
+            // meanwhile), the window in flight, and the group's conf entry, first-index record and Raft meta
+            long keyBound = 5L * SNAPSHOT_ENTRIES + window + 8;
+            // four memtables of WAL (the store's bound), one more being filled, and the SSTs of the live log
+            long dirBound = 4 * memtable + memtable + keyBound * (pad.length() + 1024) + (1L << 20);
+            System.out.printf("shared Raft log: %,d bytes of commands in %,d entries (log end %,d); peak %,d keys"
+                    + " of the group, store directory peaked at %,d bytes (bound %,d), now %,d%n",
+                    written, entries, lastLog, peakKeys, peakDir, dirBound, storeBytes(logDir));
+            assertTrue(lastLog >= entries, "every write went through the log (end " + lastLog + ")");
+            assertTrue(peakKeys <= keyBound, "the group kept up to " + peakKeys + " keys (bound " + keyBound + ")");
+            assertTrue(written > 4 * dirBound, "wrote " + written + " bytes: many times the bound");
+            assertTrue(peakDir <= dirBound, "the shared log store peaked at " + peakDir + " bytes on disk (bound "
+                    + dirBound + ") after " + written + " bytes of commands");
         }
     }
 
@@ -141,6 +202,16 @@ class DiskHygieneTest {
         try (Stream<Path> s = Files.walk(d)) {
             return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
         }
+    }
+
+    /** Bytes of the RocksDB directory (flat) while RocksDB deletes files in it: a file gone counts 0. */
+    private static long storeBytes(Path dir) {
+        java.io.File[] files = dir.toFile().listFiles();
+        long sum = 0;
+        for (java.io.File f : files == null ? new java.io.File[0] : files) {
+            sum += f.length();
+        }
+        return sum;
     }
 
     private static long snapshotFileBytes(Path snapshots) throws IOException {

@@ -1,0 +1,41 @@
+package io.shardraft.cluster.data;
+
+import com.alipay.sofa.jraft.storage.SnapshotThrottle;
+import com.alipay.sofa.jraft.storage.snapshot.ThroughputSnapshotThrottle;
+import io.shardraft.cluster.log.SharedLogStore;
+import java.util.Optional;
+
+/**
+ * What every group on a node shares (the {@link Registry} owns it and hands it down through
+ * {@link IndexRaft} to each {@link ShardStore}): the node's Raft log store and its one install-snapshot
+ * throttle, so N groups catching up at once share one bandwidth budget instead of using N budgets.
+ *
+ * <p>JRaft 1.4.1's {@link ThroughputSnapshotThrottle} keeps its whole state (bytes in the current cycle,
+ * the cycle's start) behind one lock and its other fields are final, so one instance is safe to share
+ * between the copy sessions (follower side) and snapshot file readers (leader side) of every group.
+ *
+ * @param sharedLog        the node's shared Raft log store; null: each group keeps its own RocksDB log
+ * @param snapshotThrottle the node's install-snapshot throttle; null: unlimited
+ */
+public record NodeResources(SharedLogStore sharedLog, SnapshotThrottle snapshotThrottle) {
+    /**
+     * ThroughputSnapshotThrottle's budget cycles per second: it grants rate / cycles bytes per cycle and
+     * then nothing until the next, and a copy session that got nothing retries only after JRaft's fixed
+     * 1 s retry interval. With 10 cycles a second an install got about a tenth of the configured rate;
+     * with one cycle it gets the rate (in bursts of up to a second's budget).
+     */
+    static final long THROTTLE_CYCLES_PER_S = 1;
+
+    /** Resources of a node that keeps per-group logs and does not throttle install-snapshot. */
+    public static final NodeResources NONE = new NodeResources(null, null);
+
+    /** The node's resources for {@code settings}: one throttle of {@code snapshotThrottleBytesPerSecond} (none if 0). */
+    public static NodeResources of(RaftSettings settings, SharedLogStore sharedLog) {
+        long rate = settings.snapshotThrottleBytesPerSecond();
+        return new NodeResources(sharedLog, rate > 0 ? new ThroughputSnapshotThrottle(rate, THROTTLE_CYCLES_PER_S) : null);
+    }
+
+    public Optional<SharedLogStore> sharedLogStore() {
+        return Optional.ofNullable(sharedLog);
+    }
+}
