@@ -154,6 +154,15 @@ public final class Router {
                         .thenCompose(index -> store.waitForAppliedIndex(index, timeout));
             }
         };
+        if (barrier.isDone() && !barrier.isCompletedExceptionally()) {
+            // nothing to wait for (EVENTUAL, or DIRECT on the leader): read on the caller's thread, which is the
+            // caller's own (a gRPC handler's), never a Raft thread; a hop to the read pool would only add a wake-up
+            try {
+                return CompletableFuture.completedFuture(reader.apply(host));
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
         return barrier.thenApplyAsync(ignored -> reader.apply(host), readExecutor);
     }
 

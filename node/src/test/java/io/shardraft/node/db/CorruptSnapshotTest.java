@@ -117,7 +117,10 @@ class CorruptSnapshotTest {
 
     private static Path snapshotFile(Path shardDir) throws Exception {
         try (Stream<Path> s = Files.walk(shardDir.resolve("raft").resolve("snapshot"))) {
-            return s.filter(p -> p.getFileName().toString().equals("objects.snap")).findFirst().orElseThrow();
+            // the saved snapshot, not one a trigger may have begun in temp/ (JRaft deletes that at start)
+            return s.filter(p -> p.getFileName().toString().equals("objects.snap"))
+                    .filter(p -> p.getParent().getParent().getFileName().toString().startsWith("snapshot_"))
+                    .findFirst().orElseThrow();
         }
     }
 
