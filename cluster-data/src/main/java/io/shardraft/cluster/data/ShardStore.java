@@ -47,6 +47,8 @@ public final class ShardStore implements AutoCloseable {
     private static final byte[] NO_CONTEXT = new byte[0];
     static final int RPC_PROCESSOR_THREADS = 3;
     static final int DISRUPTOR_SLOTS = 1024;
+    /** How long a stop waits for JRaft's join (see {@link #joinBounded}). */
+    static final long JOIN_TIMEOUT_MS = 60_000;
 
     private final ShardStoreConfig config;
     /** The node's shared Raft log store; null: this group keeps its own RocksDB log under raft/log. */
@@ -267,12 +269,7 @@ public final class ShardStore implements AutoCloseable {
         }
         if (n != null) {
             n.shutdown();
-            try {
-                n.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                LOG.warn("interrupted while joining Raft group {}", config.groupId());
-            }
+            joinBounded(n);
         }
         ShardStateMachine m = fsm;
         if (m != null) {
@@ -282,6 +279,36 @@ public final class ShardStore implements AutoCloseable {
             shard.close();
         }
         LOG.info("stopped Raft group {} on node {}", config.groupId(), config.nodeId());
+    }
+
+    /**
+     * JRaft's join waits, among others, for the group's running snapshot jobs. In 1.4.1 an install-snapshot whose load
+     * outlasted the leader's retry answers the RPC twice; the second answer throws inside
+     * {@code SnapshotExecutorImpl.onSnapshotLoadDone} before the job is counted down, and join then never returns
+     * (seen with 1,000,000 objects: a node's shutdown hung). So the join runs on its own daemon thread and the stop
+     * goes on after {@link #JOIN_TIMEOUT_MS}.
+     */
+    private void joinBounded(Node n) {
+        Thread joiner = new Thread(() -> {
+            try {
+                n.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "raft-join-" + config.groupId());
+        joiner.setDaemon(true);
+        joiner.start();
+        try {
+            joiner.join(JOIN_TIMEOUT_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.warn("interrupted while joining Raft group {}", config.groupId());
+            return;
+        }
+        if (joiner.isAlive()) {
+            LOG.error("Raft group {} on node {} did not finish stopping within {} s (JRaft's join still waits, e.g. on "
+                    + "a snapshot job); going on with the stop", config.groupId(), config.nodeId(), JOIN_TIMEOUT_MS / 1000);
+        }
     }
 
     @Override
