@@ -120,8 +120,11 @@ public final class ShardraftNode implements AutoCloseable {
                 return;
             }
             try {
-                // the shared Raft log store lives beside the index directories and holds every group's log
-                database.purgeUnknownDirectories(Set.of(ClusterMetadata.META_INDEX, Registry.SHARED_LOG_DIR));
+                // the shared Raft log store lives beside the index directories and holds every group's log; an index
+                // the metadata knows stays even if it failed to open here (its files are what an operator repairs)
+                Set<String> keep = new java.util.TreeSet<>(Set.of(ClusterMetadata.META_INDEX, Registry.SHARED_LOG_DIR));
+                metadata.localDefinitions().forEach(d -> keep.add(d.raftName()));
+                database.purgeUnknownDirectories(keep);
             } catch (RuntimeException ex) {
                 LOG.warn("node {} could not remove stale index directories", config.nodeId(), ex);
             }

@@ -253,7 +253,8 @@ public final class HostDatabase implements AutoCloseable {
 
     /**
      * Deletes directories under the data dir that belong to no open index (left by an index dropped while
-     * this node was down, and compacted out of the metadata log). {@code reserved} names are kept.
+     * this node was down, and compacted out of the metadata log). {@code reserved} names are kept: the node passes
+     * every index the cluster metadata holds, so an index that failed to open here keeps its files.
      * Returns the names deleted.
      */
     public synchronized List<String> purgeUnknownDirectories(Set<String> reserved) {
