@@ -38,12 +38,17 @@ final class PeerRestore {
     private PeerRestore() {
     }
 
-    /** Sets the snapshots aside and empties the log; returns the last log index the replica had before. */
+    /**
+     * Sets the snapshots aside and empties the log; returns the last log index the replica had before (or the one
+     * an earlier restore recorded, if higher), which it must apply again before it votes.
+     */
     static long setAside(ShardStoreConfig config, SharedLogStore sharedLog, Path logDir, String failure, long nowMillis) {
         Path snapshots = config.raftDir().resolve("snapshot");
         Path aside = snapshots.resolveSibling("snapshot.corrupt-" + nowMillis);
         try {
-            long last = Math.max(lastLogIndex(config, sharedLog, logDir), newestSnapshotIndex(snapshots));
+            // a replica restored again before it caught up keeps the index it had the first time
+            long last = Math.max(Math.max(lastLogIndex(config, sharedLog, logDir), newestSnapshotIndex(snapshots)),
+                    VoteGuardMarker.read(config.raftDir()).orElse(0));
             // durable before the purge: a crash right after it must still find the replica guarded
             VoteGuardMarker.write(config.raftDir(), last);
             LOG.error("[{}] on node {}: {}; the host state is behind it, so the snapshots move to {}, the log (last"

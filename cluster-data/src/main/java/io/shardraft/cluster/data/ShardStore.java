@@ -145,6 +145,7 @@ public final class ShardStore implements AutoCloseable {
             }
             if (!votes.enforced()) {
                 // Without a vote guard on the RPC server the emptied log would vote for any candidate.
+                votes.release(config.groupId(), self);
                 throw startFailure(machine, new IllegalStateException("its peers could restore it, but this node's"
                         + " Raft RPC server does not withhold the votes of a replica restored from its peers"));
             }
@@ -152,8 +153,7 @@ public final class ShardStore implements AutoCloseable {
             // corrupt by the host): nothing on this node can restore the replica, its peers can. It votes
             // again only once it has applied the index it had before (VoteGuard).
             long before = PeerRestore.setAside(config, sharedLog, logDir, machine.loadFailure(), clock.millis());
-            votes.guard(config.groupId(), self, Math.max(before, votes.guardedIndex(config.groupId(), self)),
-                    config.raftDir(), description);
+            votes.guard(config.groupId(), self, before, config.raftDir(), description);
             machine = newMachine();
             try {
                 this.node = initNode(machine, logDir);

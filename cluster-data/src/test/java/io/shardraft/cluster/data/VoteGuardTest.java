@@ -76,6 +76,19 @@ class VoteGuardTest {
     }
 
     @Test
+    void aSecondRestoreBeforeCatchUpKeepsTheHigherIndex() throws Exception {
+        ShardStoreConfig config = config();
+        Path logDir = config.raftDir().resolve("log");
+        Files.createDirectories(logDir);
+        Files.createDirectories(config.raftDir().resolve("snapshot"));
+        VoteGuardMarker.write(config.raftDir(), 30);
+        append(DefaultJRaftServiceFactory.newInstance().createLogStorage(logDir.toString(), new RaftOptions()), 2);
+
+        assertEquals(30, PeerRestore.setAside(config, null, logDir, "test failure", 2));
+        assertEquals(OptionalLong.of(30), VoteGuardMarker.read(config.raftDir()));
+    }
+
+    @Test
     void aMarkerThatDoesNotParseIsAnErrorNamingIt() throws Exception {
         Path raftDir = Files.createDirectories(dir.resolve("raft"));
         Files.writeString(VoteGuardMarker.path(raftDir), "garbage");
