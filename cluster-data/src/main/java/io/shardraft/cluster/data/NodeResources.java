@@ -3,6 +3,7 @@ package io.shardraft.cluster.data;
 import com.alipay.sofa.jraft.storage.SnapshotThrottle;
 import com.alipay.sofa.jraft.storage.snapshot.ThroughputSnapshotThrottle;
 import io.shardraft.cluster.log.SharedLogStore;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -16,8 +17,10 @@ import java.util.Optional;
  *
  * @param sharedLog        the node's shared Raft log store; null: each group keeps its own RocksDB log
  * @param snapshotThrottle the node's install-snapshot throttle; null: unlimited
+ * @param voteGuard        the node's replicas that withhold their votes (restored from peers, not caught up);
+ *                         enforced only once the node's RPC server consults it ({@link GuardedVoteProcessor})
  */
-public record NodeResources(SharedLogStore sharedLog, SnapshotThrottle snapshotThrottle) {
+public record NodeResources(SharedLogStore sharedLog, SnapshotThrottle snapshotThrottle, VoteGuard voteGuard) {
     /**
      * ThroughputSnapshotThrottle's budget cycles per second: it grants rate / cycles bytes per cycle and
      * then nothing until the next, and a copy session that got nothing retries only after JRaft's fixed
@@ -26,13 +29,15 @@ public record NodeResources(SharedLogStore sharedLog, SnapshotThrottle snapshotT
      */
     static final long THROTTLE_CYCLES_PER_S = 1;
 
-    /** Resources of a node that keeps per-group logs and does not throttle install-snapshot. */
-    public static final NodeResources NONE = new NodeResources(null, null);
-
     /** The node's resources for {@code settings}: one throttle of {@code snapshotThrottleBytesPerSecond} (none if 0). */
     public static NodeResources of(RaftSettings settings, SharedLogStore sharedLog) {
         long rate = settings.snapshotThrottleBytesPerSecond();
-        return new NodeResources(sharedLog, rate > 0 ? new ThroughputSnapshotThrottle(rate, THROTTLE_CYCLES_PER_S) : null);
+        return new NodeResources(sharedLog, rate > 0 ? new ThroughputSnapshotThrottle(rate, THROTTLE_CYCLES_PER_S) : null,
+                new VoteGuard());
+    }
+
+    public NodeResources {
+        Objects.requireNonNull(voteGuard, "voteGuard");
     }
 
     public Optional<SharedLogStore> sharedLogStore() {

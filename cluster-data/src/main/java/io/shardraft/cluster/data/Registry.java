@@ -1,7 +1,6 @@
 package io.shardraft.cluster.data;
 
 import com.alipay.sofa.jraft.NodeManager;
-import com.alipay.sofa.jraft.rpc.RaftRpcServerFactory;
 import com.alipay.sofa.jraft.rpc.RpcServer;
 import com.alipay.sofa.jraft.rpc.impl.BoltRpcServer;
 import com.alipay.sofa.jraft.util.Endpoint;
@@ -83,7 +82,8 @@ public final class Registry implements AutoCloseable {
         this.endpoint = new Endpoint(self.host(), self.raftPort());
         BoltRpcServer server = new BoltRpcServer(
                 new com.alipay.remoting.rpc.RpcServer(config.bindHost(), config.raftPort(), true));
-        RaftRpcServerFactory.addRaftRequestProcessors(server);
+        // JRaft's processors, RequestVote guarded: replicas restored from their peers vote only once caught up
+        GuardedVoteProcessor.register(server, resources.voteGuard());
         if (!server.init(null)) {
             closeLogStore();
             throw ReplicationException.unavailable("cannot start the Raft RPC server of node " + config.nodeId()

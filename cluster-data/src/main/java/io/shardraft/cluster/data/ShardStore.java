@@ -58,6 +58,8 @@ public final class ShardStore implements AutoCloseable {
     private final Clock clock;
     private final String description;
     private final DiskSpaceGuard disk;
+    /** The node's replicas that withhold their votes; this one while it catches up after {@link PeerRestore}. */
+    private final VoteGuard votes;
     private HostShard shard;
     private volatile ShardStateMachine fsm;
     private volatile Node node;
@@ -77,6 +79,7 @@ public final class ShardStore implements AutoCloseable {
         this.config = Preconditions.checkNotNull(config, "config");
         this.sharedLog = node.sharedLog();
         this.snapshotThrottle = node.snapshotThrottle();
+        this.votes = node.voteGuard();
         this.clock = clock;
         this.description = "index '" + config.index() + "' shard '" + config.shard() + "'";
         this.disk = new DiskSpaceGuard(config.nodeId(), config.dataPath(), config.settings().minFreeDiskBytes());
@@ -126,25 +129,53 @@ public final class ShardStore implements AutoCloseable {
         } else {
             SharedMetaCheck.verifyOrMigrate(sharedLog, config, metaDir(), description);
         }
+        String self = peerOf(config.nodeId()).toString();
+        // A restore from the peers that had not caught up when the replica stopped: still no votes.
+        try {
+            VoteGuardMarker.read(config.raftDir()).ifPresent(index ->
+                    votes.guard(config.groupId(), self, index, config.raftDir(), description));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the vote guard of " + description + " in " + config.raftDir(), e);
+        }
         ShardStateMachine machine = newMachine();
         try {
             this.node = initNode(machine, logDir);
         } catch (RuntimeException e) {
             if (machine.loadFailure() == null || config.members().size() < 2) {
+                votes.release(config.groupId(), self);
                 throw startFailure(machine, e);
             }
+            if (!votes.enforced()) {
+                // Without a vote guard on the RPC server the emptied log would vote for any candidate.
+                votes.release(config.groupId(), self);
+                throw startFailure(machine, new IllegalStateException("its peers could restore it, but this node's"
+                        + " Raft RPC server does not withhold the votes of a replica restored from its peers"));
+            }
             // The snapshot cannot be loaded and the host's own state is behind it (lost, or set aside as
-            // corrupt by the host): nothing on this node can restore the replica, its peers can.
-            PeerRestore.setAside(config, sharedLog, logDir, machine.loadFailure(), clock.millis());
+            // corrupt by the host): nothing on this node can restore the replica, its peers can. It votes
+            // again only once it has applied the index it had before (VoteGuard).
+            long before = PeerRestore.setAside(config, sharedLog, logDir, machine.loadFailure(), clock.millis());
+            votes.guard(config.groupId(), self, before, config.raftDir(), description);
             machine = newMachine();
             try {
                 this.node = initNode(machine, logDir);
             } catch (RuntimeException again) {
+                votes.release(config.groupId(), self);
                 throw startFailure(machine, again);
             }
         }
         ShardStateMachine running = machine;
         Node started = this.node;
+        long guardedUntil = votes.guardedIndex(config.groupId(), self);
+        if (guardedUntil >= 0 && votes.liftIfCaughtUp(config.groupId(), self, started.getLastAppliedLogIndex())) {
+            // an installed snapshot or applied commands reaching the index lift it (a configuration entry at
+            // the index is caught by the vote processor, which checks JRaft's applied index)
+            running.waiters().await(guardedUntil).whenComplete((applied, failed) -> {
+                if (failed == null) {
+                    votes.liftIfCaughtUp(config.groupId(), self, Math.max(applied, started.getLastAppliedLogIndex()));
+                }
+            });
+        }
         // Not on the state-machine thread that fires the trigger: JRaft queues the save on that thread's
         // own queue, which must not be waited on from inside it.
         running.onSnapshotWanted(() -> Utils.runInThread(() -> started.snapshot(status -> {
@@ -271,6 +302,7 @@ public final class ShardStore implements AutoCloseable {
             n.shutdown();
             joinBounded(n);
         }
+        votes.release(config.groupId(), peerOf(config.nodeId()).toString());
         ShardStateMachine m = fsm;
         if (m != null) {
             m.waiters().failAll(ReplicationException.unavailable(description + " stopped on node " + config.nodeId()));
@@ -314,6 +346,14 @@ public final class ShardStore implements AutoCloseable {
     @Override
     public void close() {
         stop();
+    }
+
+    /**
+     * Whether this replica withholds its votes and pre-votes: it was restored from its peers (its log emptied)
+     * and has not yet applied again the last log index it had before.
+     */
+    public boolean votesWithheld() {
+        return votes.isGuarded(config.groupId(), peerOf(config.nodeId()).toString());
     }
 
     public boolean isStopped() {
