@@ -289,16 +289,8 @@ public final class MapDbShard implements HostShard {
                 LOG.error("{}: storage failed applying entries {}..{}; rolling back to index {}, refusing further "
                         + "applies and reads", name, commands.get(0).logIndex(),
                         commands.get(commands.size() - 1).logIndex(), durableAppliedIndex, e);
-                try {
-                    db.rollback();
-                } catch (RuntimeException r) {
-                    e.addSuppressed(r);
-                }
-                dirty = false;
-                lastAppliedIndex = durableAppliedIndex;
                 // Applying the next entry would skip these and diverge from the other replicas.
-                broken = e;
-                throw e;
+                throw breakOn(e);
             }
             lastAppliedIndex = applied;
             return results;
@@ -444,6 +436,22 @@ public final class MapDbShard implements HostShard {
         objects.put(object.id(), ObjectCodec.encode(object));
     }
 
+    /**
+     * Storage failed: roll back to the last commit and refuse every later apply and read (caller holds the write
+     * lock). Returns {@code e} for the caller to throw.
+     */
+    private RuntimeException breakOn(RuntimeException e) {
+        try {
+            db.rollback();
+        } catch (RuntimeException r) {
+            e.addSuppressed(r);
+        }
+        dirty = false;
+        lastAppliedIndex = durableAppliedIndex;
+        broken = e;
+        return e;
+    }
+
     /** MapDB commit of everything applied (caller holds the write lock). */
     private void commit() {
         db.commit();
@@ -468,15 +476,7 @@ public final class MapDbShard implements HostShard {
             try {
                 commit();
             } catch (RuntimeException e) {
-                try {
-                    db.rollback();
-                } catch (RuntimeException r) {
-                    e.addSuppressed(r);
-                }
-                dirty = false;
-                lastAppliedIndex = durableAppliedIndex;
-                broken = e;
-                throw e;
+                throw breakOn(e);
             }
             return true;
         } finally {
