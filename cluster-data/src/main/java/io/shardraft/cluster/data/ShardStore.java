@@ -201,11 +201,7 @@ public final class ShardStore implements AutoCloseable {
             return n;
         }
         n.shutdown();
-        try {
-            n.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        joinBounded(n);
         throw new IllegalStateException("JRaft could not initialise the node of group " + config.groupId());
     }
 

@@ -44,6 +44,8 @@ public final class HostDatabase implements AutoCloseable {
     private final ShardCommitter committer;
     private final Map<String, ObjectIndex> indexes = new LinkedHashMap<>();
     private final Map<String, Map<String, List<String>>> localShards = new LinkedHashMap<>();
+    /** Indexes (name → Raft name) that failed to open here: their files are kept until the index is dropped. */
+    private final Map<String, String> failedToOpen = new LinkedHashMap<>();
 
     /**
      * @param clusterNodes every node id of the cluster (placement input)
@@ -107,8 +109,10 @@ public final class HostDatabase implements AutoCloseable {
             localShards.remove(def.name());
             // unload, never drop: on a restart the index's files are the replica's data (and the evidence)
             adapter.onIndexUnloaded(def.raftName());
+            failedToOpen.put(def.name(), def.raftName());
             throw e;
         }
+        failedToOpen.remove(def.name());
         LOG.info("index {} open on node {} with local shards {}", def.name(), nodeId, mine.keySet());
         return index;
     }
@@ -184,12 +188,15 @@ public final class HostDatabase implements AutoCloseable {
     public synchronized boolean dropIndex(String name) {
         ObjectIndex index = indexes.remove(name);
         localShards.remove(name);
-        if (index == null) {
+        String failed = failedToOpen.remove(name);
+        // an index that failed to open here has no ObjectIndex, but its files go with the drop too
+        String raftName = index != null ? index.definition().raftName() : failed;
+        if (raftName == null) {
             return false;
         }
-        adapter.onIndexDropped(index.definition().raftName());
+        adapter.onIndexDropped(raftName);
         try {
-            Directories.deleteRecursively(dataDir.resolve(index.definition().raftName()));
+            Directories.deleteRecursively(dataDir.resolve(raftName));
         } catch (IOException e) {
             throw new UncheckedIOException("index " + name + " dropped but its directory remains", e);
         }
@@ -254,13 +261,14 @@ public final class HostDatabase implements AutoCloseable {
     /**
      * Deletes directories under the data dir that belong to no open index (left by an index dropped while
      * this node was down, and compacted out of the metadata log). {@code reserved} names are kept: the node passes
-     * every index the cluster metadata holds, so an index that failed to open here keeps its files.
+     * every index the cluster metadata holds; an index that failed to open here keeps its files too.
      * Returns the names deleted.
      */
     public synchronized List<String> purgeUnknownDirectories(Set<String> reserved) {
         List<String> purged = new ArrayList<>();
         Set<String> known = new TreeSet<>(reserved);
         indexes.values().forEach(i -> known.add(i.definition().raftName()));
+        known.addAll(failedToOpen.values());
         if (!java.nio.file.Files.isDirectory(dataDir)) {
             return purged;
         }

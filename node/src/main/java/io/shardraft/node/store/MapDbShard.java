@@ -280,6 +280,9 @@ public final class MapDbShard implements HostShard {
                     if (!dirty) {
                         dirty = true;
                         dirtySinceNanos = now;
+                        if (committer != null) {
+                            committer.dirtied(this);
+                        }
                     }
                     if (commitIntervalNanos == 0 || now - dirtySinceNanos >= commitIntervalNanos) {
                         commit();
@@ -459,26 +462,39 @@ public final class MapDbShard implements HostShard {
         durableAppliedIndex = lastApplied.get();
     }
 
+    /** Whether applied entries wait for a commit (a racy read: the committer re-checks under the lock). */
+    boolean hasUncommitted() {
+        return dirty && !closed && broken == null;
+    }
+
     /**
      * Commits if the oldest uncommitted apply is at least {@code nanos} old and no apply or snapshot holds the shard
-     * now ({@link ShardCommitter}'s sweep). A failing commit breaks the shard as a failing apply does.
+     * now ({@link ShardCommitter}). A failing commit breaks the shard as a failing apply does.
      *
-     * @return whether it committed
+     * @return how many nanoseconds to wait before asking again, or -1 when nothing is left to commit (committed, clean,
+     *         closed or broken)
      */
-    boolean commitIfDirtyFor(long nanos) {
-        if (!dirty || !lock.writeLock().tryLock()) {
-            return false;
+    long commitIfDirtyFor(long nanos) {
+        if (!dirty) {
+            return -1;
+        }
+        if (!lock.writeLock().tryLock()) {
+            return nanos / 10; // an apply or a snapshot holds it: soon again
         }
         try {
-            if (closed || broken != null || !dirty || System.nanoTime() - dirtySinceNanos < nanos) {
-                return false;
+            if (closed || broken != null || !dirty) {
+                return -1;
+            }
+            long age = System.nanoTime() - dirtySinceNanos;
+            if (age < nanos) {
+                return nanos - age;
             }
             try {
                 commit();
             } catch (RuntimeException e) {
                 throw breakOn(e);
             }
-            return true;
+            return -1;
         } finally {
             lock.writeLock().unlock();
         }
