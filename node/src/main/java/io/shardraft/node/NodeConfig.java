@@ -31,7 +31,7 @@ public record NodeConfig(String nodeId, Map<String, NodeAddress> peers, Path dat
         Preconditions.checkNotNull(dataDir, "data directory");
         bindHost = bindHost == null || bindHost.isBlank() ? peers.get(nodeId).host() : bindHost;
         settings = settings == null ? RaftSettings.DEFAULTS : settings;
-        store = store == null ? MapDbShardConfig.replicatedDefault() : store;
+        store = store == null ? MapDbShardConfig.REPLICATED : store;
         routes = routes == null ? PeerRoutes.NONE : routes;
     }
 

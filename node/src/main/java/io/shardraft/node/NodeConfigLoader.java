@@ -42,13 +42,13 @@ public final class NodeConfigLoader {
     public static final String MIN_FREE_BYTES = "data.min-free-bytes";
     public static final String LOG_STORE = "raft.log-store";
     public static final String LOG_STORE_MEMTABLE = "raft.log-store-memtable-bytes";
-    public static final String COMMIT_INTERVAL_MS = "data.commit-interval-ms";
+    public static final String MAPDB_VOLUME = "data.mapdb-volume";
 
     /** Every key a node reads, in the order documented. */
     public static final List<String> KEYS = List.of(NODE_ID, NODE_HOST, NODE_BIND, NODE_CLIENT_PORT, NODE_RAFT_PORT,
             CLUSTER_PEERS, CLUSTER_ROUTES, DATA_DIR, ELECTION_TIMEOUT_MS, HEARTBEAT_MS, APPLY_TIMEOUT_MS, SNAPSHOT_INTERVAL_S,
             SNAPSHOT_THRESHOLD, SNAPSHOT_ENTRIES, SNAPSHOT_BYTES, SNAPSHOT_THROTTLE, SNAPSHOTS_KEPT,
-            MIN_FREE_BYTES, LOG_STORE, LOG_STORE_MEMTABLE, COMMIT_INTERVAL_MS);
+            MIN_FREE_BYTES, LOG_STORE, LOG_STORE_MEMTABLE, MAPDB_VOLUME);
 
     private NodeConfigLoader() {
     }
@@ -166,13 +166,13 @@ public final class NodeConfigLoader {
             }
             routes = new PeerRoutes(dial);
         }
-        MapDbShardConfig store = MapDbShardConfig.replicatedDefault();
-        if (v.containsKey(COMMIT_INTERVAL_MS)) {
-            long ms = nonNegative(v, COMMIT_INTERVAL_MS);
-            if (ms > 60_000) {
-                throw new IllegalArgumentException(COMMIT_INTERVAL_MS + " must be at most 60000, got " + ms);
+        MapDbShardConfig store = MapDbShardConfig.REPLICATED;
+        if (v.containsKey(MAPDB_VOLUME)) {
+            try {
+                store = store.withVolume(MapDbShardConfig.Volume.of(v.get(MAPDB_VOLUME)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(MAPDB_VOLUME + ": " + e.getMessage(), e);
             }
-            store = store.withCommitInterval(Duration.ofMillis(ms));
         }
         return new NodeConfig(id, peers, data, v.get(NODE_BIND), settings, store, routes);
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardraft.cluster.data.RaftLogStore;
+import io.shardraft.node.store.MapDbShardConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,19 +84,19 @@ class NodeConfigLoaderTest {
     }
 
     @Test
-    void commitIntervalKey() {
+    void mapDbVolumeKey() {
         Map<String, String> base = Map.of("SHARDRAFT_NODE_ID", "n1", "SHARDRAFT_CLUSTER_PEERS", "n1@h:1:2",
                 "SHARDRAFT_DATA_DIR", "/d");
-        assertEquals(Duration.ofMillis(100), NodeConfigLoader.load(null, base).store().commitInterval(),
-                "replicated shards defer their MapDB commits by default");
-        assertEquals(Duration.ZERO, NodeConfigLoader.load(null, with(base, "SHARDRAFT_DATA_COMMIT_INTERVAL_MS", "0"))
-                .store().commitInterval());
-        assertEquals(Duration.ofMillis(250), NodeConfigLoader.load(null,
-                with(base, "SHARDRAFT_DATA_COMMIT_INTERVAL_MS", "250")).store().commitInterval());
-        assertMessage("data.commit-interval-ms must be 0 (off) or positive", () -> NodeConfigLoader.load(null,
-                with(base, "SHARDRAFT_DATA_COMMIT_INTERVAL_MS", "-5")));
-        assertMessage("data.commit-interval-ms must be at most 60000", () -> NodeConfigLoader.load(null,
-                with(base, "SHARDRAFT_DATA_COMMIT_INTERVAL_MS", "60001")));
+        MapDbShardConfig store = NodeConfigLoader.load(null, base).store();
+        assertEquals(MapDbShardConfig.Durability.SYNC_ON_CLOSE, store.durability(),
+                "replicated shards are rebuilt from Raft after a crash, so they run without MapDB transactions");
+        assertEquals(MapDbShardConfig.REPLICATED.volume(), store.volume());
+        assertEquals(MapDbShardConfig.Volume.FILE_CHANNEL, NodeConfigLoader.load(null,
+                with(base, "SHARDRAFT_DATA_MAPDB_VOLUME", "file-channel")).store().volume());
+        assertEquals(MapDbShardConfig.Volume.MMAP, NodeConfigLoader.load(null,
+                with(base, "SHARDRAFT_DATA_MAPDB_VOLUME", "mmap")).store().volume());
+        assertMessage("data.mapdb-volume: unknown MapDB volume 'disk' (mmap or file-channel)",
+                () -> NodeConfigLoader.load(null, with(base, "SHARDRAFT_DATA_MAPDB_VOLUME", "disk")));
     }
 
     @Test

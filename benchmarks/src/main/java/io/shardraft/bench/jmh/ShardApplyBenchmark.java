@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The state machine's apply into the MapDB host store (a real {@code objects.db} in a temporary directory,
- * one MapDB commit per entry, as {@code ShardStateMachine} drives it): a put of a new object, a batch of 100
+ * configured as a node opens a replicated shard: {@code MapDbShardConfig.REPLICATED}): a put of a new object, a batch of 100
  * new objects. Commands are built outside the measured call; ops/s counts log entries.
  */
 @State(Scope.Benchmark)

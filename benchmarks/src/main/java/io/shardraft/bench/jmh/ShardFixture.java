@@ -7,6 +7,7 @@ import io.shardraft.bench.Payload;
 import io.shardraft.node.store.Distance;
 import io.shardraft.node.store.IndexSchema;
 import io.shardraft.node.store.MapDbShard;
+import io.shardraft.node.store.MapDbShardConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -30,7 +31,8 @@ final class ShardFixture implements AutoCloseable {
         this.payload = payload;
         try {
             this.dir = Files.createTempDirectory("shardraft-jmh-");
-            this.shard = MapDbShard.open("jmh/shard-0", dir, new IndexSchema("jmh", payload.dims(), Distance.L2));
+            this.shard = MapDbShard.open("jmh/shard-0", dir, new IndexSchema("jmh", payload.dims(), Distance.L2),
+                    MapDbShardConfig.REPLICATED);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

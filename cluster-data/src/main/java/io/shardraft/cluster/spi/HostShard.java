@@ -27,13 +27,17 @@ import java.util.List;
  *       than skip the entry and diverge; the other replicas keep serving.</li>
  *   <li>{@link #applyBatch} applies consecutive committed commands as one unit: no reader sees some of them
  *       without the others, and they become durable together with the index of the last one. If it throws,
- *       none of them took effect (the shard is broken, as for {@link #apply}). The core hands it every command
- *       of one JRaft apply batch, so a shard can commit its storage once per batch rather than per entry, or
- *       less often still: the Raft log holds every entry after the last snapshot, so a crash before a commit
- *       loses nothing as long as the persisted applied index stays with the data it covers; on restart the
- *       core replays the log's tail after the {@link #lastAppliedIndex()} the shard reopens with.</li>
- *   <li>{@link #saveSnapshot} makes the state durable and writes a self-contained copy of it into the
- *       directory; after it returns the core may truncate the log up to the applied index.</li>
+ *       the shard is broken (as for {@link #apply}): it serves and applies nothing more until a snapshot is
+ *       loaded or it is rebuilt (a transactional shard rolls the batch back first). The core hands it every
+ *       command of one JRaft apply batch, so a shard can commit its storage once per batch rather than per
+ *       entry, or less often still: the Raft log holds every entry after the last snapshot, so a crash before a
+ *       commit loses nothing as long as the persisted applied index stays with the data it covers; on restart
+ *       the core replays the log's tail after the {@link #lastAppliedIndex()} the shard reopens with. A host may
+ *       also never commit while open and, after a crash, discard its files and start empty (applied index 0):
+ *       the core then restores it from the latest snapshot and the log, or from the leader (the reference
+ *       host's replicated shards do so).</li>
+ *   <li>{@link #saveSnapshot} writes a self-contained, durable copy of the state into the directory; after it
+ *       returns the core may truncate the log up to the applied index.</li>
  *   <li>{@link #loadSnapshot} replaces the whole state with the copy in the directory. It throws when
  *       the copy is unreadable; the core then stops the group instead of running on partial state.</li>
  * </ul>
@@ -62,7 +66,7 @@ public interface HostShard extends AutoCloseable {
      */
     long lastAppliedIndex();
 
-    /** Makes the current state durable and writes a self-contained copy of it into {@code dir}. */
+    /** Writes a self-contained, durable copy of the current state into {@code dir}. */
     void saveSnapshot(Path dir) throws IOException;
 
     /** Replaces the state with the copy that {@link #saveSnapshot} wrote into {@code dir}. */

@@ -9,11 +9,9 @@ import io.shardraft.cluster.error.ReplicationException;
 import io.shardraft.node.store.MapDbShard;
 import io.shardraft.node.store.MapDbShardConfig;
 import io.shardraft.node.store.ReplicaPlacement;
-import io.shardraft.node.store.ShardCommitter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -40,8 +38,6 @@ public final class HostDatabase implements AutoCloseable {
     private final Path dataDir;
     private final ReplicationAdapter adapter;
     private final MapDbShardConfig storeConfig;
-    /** Background commits of replicated shards with a deferred commit; null when they commit every apply. */
-    private final ShardCommitter committer;
     private final Map<String, ObjectIndex> indexes = new LinkedHashMap<>();
     private final Map<String, Map<String, List<String>>> localShards = new LinkedHashMap<>();
     /** Indexes (name → Raft name) that failed to open here: their files are kept until the index is dropped. */
@@ -64,7 +60,6 @@ public final class HostDatabase implements AutoCloseable {
         }
         this.adapter = new ReplicationAdapter(registry);
         this.storeConfig = storeConfig;
-        this.committer = storeConfig.commitInterval().isZero() ? null : new ShardCommitter(storeConfig.commitInterval());
     }
 
     public String nodeId() {
@@ -122,8 +117,8 @@ public final class HostDatabase implements AutoCloseable {
         Path hostDir = ReplicationAdapter.hostDir(dataPath);
         String name = def.name() + "/" + shard;
         MapDbShard host;
-        // an unreplicated shard has no Raft log to replay: each apply is its only copy and commits at once
-        MapDbShardConfig config = def.replicated() ? storeConfig : storeConfig.withCommitInterval(Duration.ZERO);
+        // an unreplicated shard has no Raft log to rebuild from: each apply is its only copy and commits at once
+        MapDbShardConfig config = def.replicated() ? storeConfig : MapDbShardConfig.DEFAULT;
         if (def.replicated() && !MapDbShard.closedCleanly(hostDir)) {
             // The process died with the file open: MapDB's recovery is not trusted (see MapDbShard.OPEN_MARKER).
             // The group restores the replica from this node's latest snapshot and Raft log, or from the leader.
@@ -136,7 +131,7 @@ public final class HostDatabase implements AutoCloseable {
             }
         }
         try {
-            host = MapDbShard.open(name, hostDir, def.schema(), config, committer);
+            host = MapDbShard.open(name, hostDir, def.schema(), config);
         } catch (IOException | RuntimeException e) {
             if (!def.replicated() || members.size() < 2) {
                 // the only copy: refuse to start rather than serve nothing or something wrong
@@ -164,7 +159,7 @@ public final class HostDatabase implements AutoCloseable {
                 name, nodeId, hostDir, cause.getMessage(), aside);
         try {
             java.nio.file.Files.move(hostDir, aside);
-            return MapDbShard.open(name, hostDir, def.schema(), config, committer);
+            return MapDbShard.open(name, hostDir, def.schema(), config);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot rebuild shard " + name + " at " + hostDir, e);
         }
@@ -297,9 +292,6 @@ public final class HostDatabase implements AutoCloseable {
         } finally {
             indexes.clear();
             localShards.clear();
-            if (committer != null) {
-                committer.close();
-            }
         }
     }
 }

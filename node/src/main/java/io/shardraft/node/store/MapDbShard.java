@@ -24,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -51,19 +50,19 @@ import org.mapdb.Serializer;
  *
  * <p>Writes come only through {@link #applyBatch} (from the Raft state-machine thread). A batch of committed
  * entries is applied under the write lock together with the applied log index, so readers see all of it or
- * none of it. MapDB commits (which also persist that index) come after every batch, or, with a positive
- * {@link MapDbShardConfig#commitInterval()}, at most once per interval: what a crash drops is then a suffix of
- * applied entries that the Raft log still holds and replays after {@link #durableAppliedIndex()}; entries at or
- * below the applied index are recognized and skipped. Snapshot save and close always commit. Apply is
- * deterministic: times come from {@link Command#getProposedAtMillis()}, versions are log indexes.
+ * none of it; entries at or below the applied index are recognized and skipped (a replay). Apply is
+ * deterministic: times come from {@link Command#getProposedAtMillis()}, versions are log indexes. What makes the
+ * applied entries durable is the {@link MapDbShardConfig.Durability}: a MapDB commit after every batch (the file is
+ * the only copy), or, for a replicated shard, nothing until close, because a file not closed cleanly is rebuilt
+ * from the Raft group's snapshot and log (see {@link #OPEN_MARKER}).
  *
- * <p>If storage fails during an apply, the transaction is rolled back (to the last commit), the exception
- * rethrown, and every later apply and read refused (the shard would otherwise skip that entry and diverge from
- * its peers, and readers would see it go back in time) until the shard is reopened (replaying from its durable
- * applied index) or a snapshot is loaded.
+ * <p>If storage fails during an apply, the exception is rethrown and every later apply and read refused (the shard
+ * would otherwise skip that entry and diverge from its peers, and readers would see it go back in time or half
+ * applied) until a snapshot is loaded or the shard is rebuilt. With transactions the batch is rolled back to the
+ * last commit first; without, the open marker stays, so the next start rebuilds the replica.
  *
- * <p>Reads may come from any thread. MapDB transactions are not isolated, so a read-write lock keeps
- * readers out while an apply (or snapshot load) is between its first write and its commit.
+ * <p>Reads may come from any thread. MapDB is not isolated, so a read-write lock keeps readers out while an apply
+ * (or snapshot load) is between its first write and its last.
  */
 public final class MapDbShard implements HostShard {
 
@@ -93,24 +92,20 @@ public final class MapDbShard implements HostShard {
     private final BTreeMap<String, byte[]> objects;
     private final Atomic.Long lastApplied;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    private final long commitIntervalNanos;
+    /** MapDB transactions on ({@link MapDbShardConfig.Durability#COMMIT_EVERY_APPLY}). */
+    private final boolean transactional;
     private volatile long lastAppliedIndex;
     private volatile long durableAppliedIndex;
-    /** Applied batches not yet committed (written under the write lock). */
+    /** Applied writes not yet committed or synced (written under the write lock). */
     private volatile boolean dirty;
-    /** When the oldest uncommitted apply happened. */
-    private long dirtySinceNanos;
-    private final ShardCommitter committer;
     private boolean closed;
     /** Set when storage failed during an apply; later applies refuse rather than skip an entry. */
     private volatile RuntimeException broken;
 
-    private MapDbShard(String name, Path dir, IndexSchema schema, DB db, Duration commitInterval,
-            ShardCommitter committer) {
+    private MapDbShard(String name, Path dir, IndexSchema schema, DB db, boolean transactional) {
         this.name = name;
         this.dir = dir;
-        this.commitIntervalNanos = commitInterval.toNanos();
-        this.committer = commitIntervalNanos == 0 ? null : committer;
+        this.transactional = transactional;
         this.schema = schema;
         this.validator = new ObjectValidator(schema);
         this.db = db;
@@ -136,26 +131,16 @@ public final class MapDbShard implements HostShard {
      */
     public static MapDbShard open(String name, Path dir, IndexSchema schema, MapDbShardConfig config)
             throws IOException {
-        return open(name, dir, schema, config, null);
-    }
-
-    /**
-     * Opens (or creates) the shard replica kept in {@code dir}; with a deferred commit
-     * ({@link MapDbShardConfig#commitInterval()} &gt; 0) and a {@code committer}, the committer commits it in the
-     * background until it is closed.
-     *
-     * @param name for log messages, e.g. {@code index/shard-0}
-     * @throws IOException if the file cannot be opened or was created for a different vector length
-     */
-    public static MapDbShard open(String name, Path dir, IndexSchema schema, MapDbShardConfig config,
-            ShardCommitter committer) throws IOException {
         Objects.requireNonNull(schema, "schema");
         Objects.requireNonNull(config, "config");
         Files.createDirectories(dir);
         Path file = dir.resolve(DB_FILE);
         DB db;
         try {
-            DBMaker.Maker maker = DBMaker.fileDB(file.toFile()).transactionEnable();
+            DBMaker.Maker maker = DBMaker.fileDB(file.toFile());
+            if (config.durability() == MapDbShardConfig.Durability.COMMIT_EVERY_APPLY) {
+                maker = maker.transactionEnable();
+            }
             maker = switch (config.volume()) {
                 case MMAP -> maker.fileMmapEnableIfSupported().cleanerHackEnable();
                 case FILE_CHANNEL -> maker.fileChannelEnable();
@@ -173,13 +158,11 @@ public final class MapDbShard implements HostShard {
                         + "-dimensional vectors, the schema of index " + schema.name() + " says "
                         + schema.dimensions());
             }
-            MapDbShard shard = new MapDbShard(name, dir, schema, db, config.commitInterval(), committer);
+            MapDbShard shard = new MapDbShard(name, dir, schema, db,
+                    config.durability() == MapDbShardConfig.Durability.COMMIT_EVERY_APPLY);
             shard.verify(file);
             db.commit();
             markOpen(dir);
-            if (shard.committer != null) {
-                shard.committer.add(shard);
-            }
             LOG.info("{}: opened {} ({} objects, last applied index {})",
                     name, file, shard.objects.sizeLong(), shard.lastAppliedIndex);
             return shard;
@@ -245,8 +228,8 @@ public final class MapDbShard implements HostShard {
     }
 
     /**
-     * Applies the commands in one MapDB transaction with the index of the last one: one commit for the
-     * batch, and readers (held out by the write lock) see all of it or none of it. Entries at or below the
+     * Applies the commands with the index of the last one, and commits them in one MapDB transaction if the shard
+     * is transactional; readers (held out by the write lock) see all of it or none of it. Entries at or below the
      * applied index are skipped (a replay).
      */
     @Override
@@ -276,24 +259,20 @@ public final class MapDbShard implements HostShard {
                 }
                 if (applied != lastAppliedIndex) {
                     lastApplied.set(applied);
-                    long now = System.nanoTime();
-                    if (!dirty) {
-                        dirty = true;
-                        dirtySinceNanos = now;
-                        if (committer != null) {
-                            committer.dirtied(this);
-                        }
-                    }
-                    if (commitIntervalNanos == 0 || now - dirtySinceNanos >= commitIntervalNanos) {
+                    dirty = true;
+                    if (transactional) {
                         commit();
                     }
                 }
-            } catch (RuntimeException e) {
-                LOG.error("{}: storage failed applying entries {}..{}; rolling back to index {}, refusing further "
-                        + "applies and reads", name, commands.get(0).logIndex(),
-                        commands.get(commands.size() - 1).logIndex(), durableAppliedIndex, e);
+            } catch (RuntimeException | Error e) {
+                // Error too: an mmap write past a full disk surfaces as InternalError, with the batch half written
+                LOG.error("{}: storage failed applying entries {}..{}; {}, refusing further applies and reads", name,
+                        commands.get(0).logIndex(), commands.get(commands.size() - 1).logIndex(), transactional
+                                ? "rolled back to index " + durableAppliedIndex
+                                : "the replica is rebuilt from its Raft group at the next start", e);
                 // Applying the next entry would skip these and diverge from the other replicas.
-                throw breakOn(e);
+                breakOn(e);
+                throw broken; // an Error as an IllegalStateException: the state machine stops this replica
             }
             lastAppliedIndex = applied;
             return results;
@@ -333,16 +312,25 @@ public final class MapDbShard implements HostShard {
         }
         ObjectData data = put.getObject();
         String id = data.getId();
-        StoredObject previous = load(id);
+        float[] vector = data.hasVector() ? Floats.toArray(data.getVector().getValuesList()) : null;
         if (put.hasExpectedVersion()) {
+            StoredObject previous = load(id);
             ItemResult conflict = conflict(id, put.getExpectedVersion(), previous);
             if (conflict != null) {
                 return conflict;
             }
+            long createdAt = previous == null ? now : previous.createdAtMillis();
+            store(new StoredObject(id, data.getPropertiesJson(), vector, index, createdAt, now));
+        } else {
+            // One walk down the tree for a new object (an import's usual case), where a lookup then a put took two.
+            // An object already there keeps its creation time: written again with it.
+            byte[] existing = objects.putIfAbsent(id,
+                    ObjectCodec.encode(new StoredObject(id, data.getPropertiesJson(), vector, index, now, now)));
+            if (existing != null) {
+                long createdAt = ObjectCodec.decode(id, existing).createdAtMillis();
+                store(new StoredObject(id, data.getPropertiesJson(), vector, index, createdAt, now));
+            }
         }
-        long createdAt = previous == null ? now : previous.createdAtMillis();
-        float[] vector = data.hasVector() ? Floats.toArray(data.getVector().getValuesList()) : null;
-        store(new StoredObject(id, data.getPropertiesJson(), vector, index, createdAt, now));
         return item(id, ItemStatus.ITEM_OK, "", index);
     }
 
@@ -396,17 +384,20 @@ public final class MapDbShard implements HostShard {
             return item(raw.getId(), ItemStatus.ITEM_REJECTED, e.getMessage(), 0);
         }
         String id = delete.getId();
-        StoredObject previous = load(id);
+        boolean existed;
         if (delete.hasExpectedVersion()) {
+            StoredObject previous = load(id);
             ItemResult conflict = conflict(id, delete.getExpectedVersion(), previous);
             if (conflict != null) {
                 return conflict;
             }
+            existed = previous != null && objects.remove(id) != null;
+        } else {
+            existed = objects.remove(id) != null; // one walk down the tree
         }
-        if (previous == null) {
+        if (!existed) {
             return item(id, ItemStatus.ITEM_NOT_FOUND, "object " + id + " does not exist", 0);
         }
-        objects.remove(id);
         return item(id, ItemStatus.ITEM_OK, "", 0);
     }
 
@@ -440,64 +431,32 @@ public final class MapDbShard implements HostShard {
     }
 
     /**
-     * Storage failed: roll back to the last commit and refuse every later apply and read (caller holds the write
-     * lock). Returns {@code e} for the caller to throw.
+     * Storage failed: roll back to the last commit (transactional) and refuse every later apply and read (caller
+     * holds the write lock). Without transactions nothing can be rolled
+     * back: the open marker stays (see {@link #close()}), so the next start rebuilds the replica.
      */
-    private RuntimeException breakOn(RuntimeException e) {
-        try {
-            db.rollback();
-        } catch (RuntimeException r) {
-            e.addSuppressed(r);
+    private void breakOn(Throwable e) {
+        if (transactional) {
+            try {
+                db.rollback();
+            } catch (RuntimeException r) {
+                e.addSuppressed(r);
+            }
+            dirty = false;
+            lastAppliedIndex = durableAppliedIndex;
         }
-        dirty = false;
-        lastAppliedIndex = durableAppliedIndex;
-        broken = e;
-        return e;
+        broken = e instanceof RuntimeException r ? r
+                : new IllegalStateException("storage of shard " + name + " failed: " + e, e);
     }
 
-    /** MapDB commit of everything applied (caller holds the write lock). */
+    /**
+     * MapDB commit of everything applied (caller holds the write lock): with transactions the write-ahead log and
+     * the file are forced; without, the file is synced.
+     */
     private void commit() {
         db.commit();
         dirty = false;
         durableAppliedIndex = lastApplied.get();
-    }
-
-    /** Whether applied entries wait for a commit (a racy read: the committer re-checks under the lock). */
-    boolean hasUncommitted() {
-        return dirty && !closed && broken == null;
-    }
-
-    /**
-     * Commits if the oldest uncommitted apply is at least {@code nanos} old and no apply or snapshot holds the shard
-     * now ({@link ShardCommitter}). A failing commit breaks the shard as a failing apply does.
-     *
-     * @return how many nanoseconds to wait before asking again, or -1 when nothing is left to commit (committed, clean,
-     *         closed or broken)
-     */
-    long commitIfDirtyFor(long nanos) {
-        if (!dirty) {
-            return -1;
-        }
-        if (!lock.writeLock().tryLock()) {
-            return nanos / 10; // an apply or a snapshot holds it: soon again
-        }
-        try {
-            if (closed || broken != null || !dirty) {
-                return -1;
-            }
-            long age = System.nanoTime() - dirtySinceNanos;
-            if (age < nanos) {
-                return nanos - age;
-            }
-            try {
-                commit();
-            } catch (RuntimeException e) {
-                throw breakOn(e);
-            }
-            return -1;
-        } finally {
-            lock.writeLock().unlock();
-        }
     }
 
     /** The index of the last entry applied and visible to readers (durable up to {@link #durableAppliedIndex}). */
@@ -506,7 +465,7 @@ public final class MapDbShard implements HostShard {
         return lastAppliedIndex;
     }
 
-    /** The applied index of the last MapDB commit: what a crash leaves (the Raft log replays the rest). */
+    /** The applied index of the last MapDB commit or sync (without transactions: of the open or the last load). */
     public long durableAppliedIndex() {
         return durableAppliedIndex;
     }
@@ -634,7 +593,10 @@ public final class MapDbShard implements HostShard {
 
     // -------------------------------------------------------------------------------------- snapshots
 
-    /** Commits, then writes {@code dir/objects.snap} (see {@link SnapshotFile}); reads go on meanwhile. */
+    /**
+     * Writes {@code dir/objects.snap} (see {@link SnapshotFile}) from the applied state (committed first when
+     * transactional); reads go on meanwhile, applies wait.
+     */
     @Override
     public void saveSnapshot(Path dir) throws IOException {
         Files.createDirectories(dir);
@@ -645,7 +607,9 @@ public final class MapDbShard implements HostShard {
             if (broken != null) {
                 throw new IOException("shard " + name + " is broken (an apply failed); no snapshot of it", broken);
             }
-            commit();
+            if (transactional) {
+                commit();
+            }
             lock.readLock().lock(); // downgrade: applies wait, readers proceed
         } finally {
             lock.writeLock().unlock();
@@ -662,8 +626,8 @@ public final class MapDbShard implements HostShard {
 
     /**
      * Verifies {@code dir/objects.snap} completely, then replaces all content with it (clear, import and
-     * set the applied index) in one commit. A bad file throws before anything is touched; a failure
-     * during the import rolls back to the previous content.
+     * set the applied index), in one commit when transactional. A bad file throws before anything is touched; a
+     * failure during the import rolls back to the previous content (transactional) or breaks the shard.
      */
     @Override
     public void loadSnapshot(Path dir) throws IOException {
@@ -683,7 +647,7 @@ public final class MapDbShard implements HostShard {
         lock.writeLock().lock();
         try {
             ensureOpen();
-            if (dirty && broken == null) {
+            if (transactional && dirty && broken == null) {
                 commit(); // a failed load rolls back to here, not to before earlier applies
             }
             try {
@@ -693,15 +657,26 @@ public final class MapDbShard implements HostShard {
                     throw new IOException("snapshot file " + file + " changed while it was loaded");
                 }
                 lastApplied.set(header.lastAppliedIndex());
-                commit();
+                if (transactional) {
+                    commit();
+                } else {
+                    dirty = true;
+                    durableAppliedIndex = header.lastAppliedIndex(); // the snapshot holds it
+                }
                 lastAppliedIndex = header.lastAppliedIndex();
                 broken = null; // the whole state was replaced by a verified copy
             } catch (IOException | RuntimeException e) {
-                LOG.error("{}: loading snapshot {} failed; rolling back", name, file, e);
-                try {
-                    db.rollback();
-                } catch (RuntimeException r) {
-                    e.addSuppressed(r);
+                if (transactional) {
+                    LOG.error("{}: loading snapshot {} failed; rolling back", name, file, e);
+                    try {
+                        db.rollback();
+                    } catch (RuntimeException r) {
+                        e.addSuppressed(r);
+                    }
+                } else {
+                    LOG.error("{}: loading snapshot {} failed half way; the shard is broken until a load succeeds or "
+                            + "the next start rebuilds it", name, file, e);
+                    breakOn(e);
                 }
                 throw e;
             }
@@ -720,25 +695,28 @@ public final class MapDbShard implements HostShard {
         }
     }
 
-    /** Commits what is applied and closes the MapDB file; idempotent. Waits for a running apply or read. */
+    /**
+     * Commits (or syncs) what is applied, closes the MapDB file, forces it to disk and removes the open marker;
+     * idempotent. A broken shard keeps its marker, so the next start rebuilds it. Waits for a running apply or read.
+     */
     @Override
     public void close() {
         lock.writeLock().lock();
         try {
             if (!closed) {
                 closed = true;
-                if (committer != null) {
-                    committer.remove(this);
-                }
                 if (dirty && broken == null) {
                     commit();
                 }
                 db.close();
                 if (broken == null) {
                     try {
+                        if (!transactional) {
+                            forceFile(dir.resolve(DB_FILE)); // durable before the marker says it can be trusted
+                        }
                         Files.deleteIfExists(dir.resolve(OPEN_MARKER));
                     } catch (IOException e) {
-                        LOG.warn("{}: cannot remove {}; the next open will rebuild a replicated shard", name,
+                        LOG.warn("{}: cannot sync the file or remove {}; the next open will rebuild a replicated shard", name,
                                 dir.resolve(OPEN_MARKER), e);
                     }
                 }
@@ -746,6 +724,22 @@ public final class MapDbShard implements HostShard {
             }
         } finally {
             lock.writeLock().unlock();
+        }
+    }
+
+    /** For tests of the failure path: closes MapDB beneath the shard, as a failed volume leaves it. */
+    void closeStorageForTest() {
+        lock.writeLock().lock();
+        try {
+            db.close();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private static void forceFile(Path file) throws IOException {
+        try (FileChannel c = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            c.force(true);
         }
     }
 

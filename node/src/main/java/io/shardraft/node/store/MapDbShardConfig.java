@@ -1,65 +1,87 @@
 package io.shardraft.node.store;
 
-import com.google.common.base.Preconditions;
-import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
- * How a {@link MapDbShard} opens its MapDB file and when it commits. Transactions (write-ahead log, synced on
- * every commit) are always on: the applied index is durable together with the data it covers.
+ * How a {@link MapDbShard} opens its MapDB file and what makes it durable.
  *
- * @param volume         how MapDB accesses the file
- * @param commitInterval how long applied batches may stay uncommitted: zero commits (two fsyncs) after every
- *                       apply batch; a positive interval commits the first batch applied after the interval has
- *                       passed since the last commit, and always on snapshot save and close. A crash loses only
- *                       what the Raft log still holds (the core replays the log after the shard's durable applied
- *                       index), so a positive interval is only for replicated shards; an unreplicated shard's
- *                       apply is its only copy and must use zero.
+ * @param volume     how MapDB accesses the file
+ * @param durability whether the file is its own durable copy ({@link Durability#COMMIT_EVERY_APPLY}) or a cache of
+ *                   the Raft group's snapshot and log ({@link Durability#SYNC_ON_CLOSE})
  */
-public record MapDbShardConfig(Volume volume, Duration commitInterval) {
+public record MapDbShardConfig(Volume volume, Durability durability) {
 
     /**
-     * File-channel access, committing every batch. Measured on the 2-core dev machine (noisy, shared): single-put
-     * applies 390-800/s with FILE_CHANNEL vs 90-370/s with MMAP (MapDB forces every mapped chunk on each commit),
-     * brute-force search over 10k 128-d objects 16-18 ms vs 9-24 ms. Applies are the serial path of a Raft group,
-     * and a node may hold thousands of shard files, which mmap would turn into address space and SIGBUS risk on a
-     * full disk; so FILE_CHANNEL is the default.
+     * File-channel access, a transaction committed after every apply batch: what an unreplicated shard (whose apply is
+     * its only copy) uses. Measured on the 2-core dev machine (noisy, shared): single-put applies 390-800/s with
+     * FILE_CHANNEL vs 90-370/s with MMAP when every batch commits (MapDB forces every mapped chunk on each commit).
      */
-    public static final MapDbShardConfig DEFAULT = new MapDbShardConfig(Volume.FILE_CHANNEL, Duration.ZERO);
+    public static final MapDbShardConfig DEFAULT = new MapDbShardConfig(Volume.FILE_CHANNEL,
+            Durability.COMMIT_EVERY_APPLY);
 
     /**
-     * The node's default for replicated shards: commit at most every 100 ms (etcd's backend batch interval).
-     * A MapDB commit forces the write-ahead log and the main file, 10-70 ms each on the dev machine's disk
-     * (JFR {@code jdk.FileForce}); per apply batch that put the host's fsyncs, not Raft's, on every write's
-     * critical path.
+     * The node's default for replicated shards: no MapDB transactions, MMAP access. Without commits MMAP's cost on
+     * commit is gone, and its reads and writes are memory accesses instead of a system call per record:
+     * {@code MapDbStoreModesBenchmark} measures the modes against each other.
      */
-    public static final Duration REPLICATED_COMMIT_INTERVAL = Duration.ofMillis(100);
+    public static final MapDbShardConfig REPLICATED = new MapDbShardConfig(Volume.MMAP, Durability.SYNC_ON_CLOSE);
 
     public MapDbShardConfig {
         Objects.requireNonNull(volume, "volume must not be null");
-        Objects.requireNonNull(commitInterval, "commitInterval must not be null");
-        Preconditions.checkArgument(!commitInterval.isNegative(), "commitInterval must be >= 0, got %s",
-                commitInterval);
+        Objects.requireNonNull(durability, "durability must not be null");
     }
 
     public MapDbShardConfig(Volume volume) {
-        this(volume, Duration.ZERO);
+        this(volume, Durability.COMMIT_EVERY_APPLY);
     }
 
-    /** The node's store configuration: {@link #DEFAULT}'s volume with {@link #REPLICATED_COMMIT_INTERVAL}. */
-    public static MapDbShardConfig replicatedDefault() {
-        return DEFAULT.withCommitInterval(REPLICATED_COMMIT_INTERVAL);
+    public MapDbShardConfig withVolume(Volume v) {
+        return new MapDbShardConfig(v, durability);
     }
 
-    public MapDbShardConfig withCommitInterval(Duration interval) {
-        return new MapDbShardConfig(volume, interval);
+    public MapDbShardConfig withDurability(Durability d) {
+        return new MapDbShardConfig(volume, d);
     }
 
     /** MapDB's file access. */
     public enum Volume {
-        /** {@code fileMmapEnableIfSupported} + {@code cleanerHackEnable} (unmaps on close): faster scans. */
+        /** {@code fileMmapEnableIfSupported} + {@code cleanerHackEnable} (unmaps on close): faster reads and writes. */
         MMAP,
         /** {@code fileChannelEnable}: cheaper commits, no address space per file. */
-        FILE_CHANNEL
+        FILE_CHANNEL;
+
+        /** The configuration value: {@code mmap} or {@code file-channel}. */
+        public String key() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+
+        /** The volume named {@code key} ({@link #key()}). */
+        public static Volume of(String key) {
+            for (Volume v : values()) {
+                if (v.key().equals(key)) {
+                    return v;
+                }
+            }
+            throw new IllegalArgumentException("unknown MapDB volume '" + key + "' (mmap or file-channel)");
+        }
+    }
+
+    /** What makes the applied writes durable. */
+    public enum Durability {
+        /**
+         * MapDB transactions (write-ahead log), committed (two fsyncs) after every apply batch; a failed apply rolls
+         * back. The file alone is the copy, so the applied index is durable with the data it covers.
+         */
+        COMMIT_EVERY_APPLY,
+        /**
+         * No MapDB transactions and no commits while open: applies write straight to the file (the page cache); close
+         * syncs the file before it clears the open marker. A file not closed cleanly is never trusted (see
+         * {@link MapDbShard#OPEN_MARKER}): the node discards it and the Raft group rebuilds the replica from its
+         * snapshot and log, which hold every applied entry. So a commit bought nothing but two fsyncs per batch on the
+         * apply path. A failed apply or snapshot load cannot roll back: it breaks the shard (no reads, no applies)
+         * and the next start rebuilds it. Only for replicated shards.
+         */
+        SYNC_ON_CLOSE
     }
 }

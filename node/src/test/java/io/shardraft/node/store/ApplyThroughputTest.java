@@ -18,8 +18,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Logs rough apply throughput (one commit per entry) for single puts and 100-item batches. Figures only;
- * nothing is asserted about time.
+ * Logs rough apply throughput for single puts and 100-item batches, per volume and durability (a commit per entry,
+ * or none until close). Figures only; nothing is asserted about time.
  */
 class ApplyThroughputTest {
 
@@ -29,8 +29,14 @@ class ApplyThroughputTest {
 
     @ParameterizedTest
     @EnumSource(MapDbShardConfig.Volume.class)
-    void measureApplyThroughput(MapDbShardConfig.Volume volume, @TempDir Path dir) throws Exception {
-        MapDbShardConfig config = new MapDbShardConfig(volume);
+    void measureApplyThroughput(MapDbShardConfig.Volume v, @TempDir Path root) throws Exception {
+        for (MapDbShardConfig.Durability d : MapDbShardConfig.Durability.values()) {
+            measure(new MapDbShardConfig(v, d), root.resolve(d.name()));
+        }
+    }
+
+    private void measure(MapDbShardConfig config, Path dir) throws Exception {
+        String volume = config.volume() + "/" + config.durability();
         IndexSchema schema = new IndexSchema("bench", DIMS, Distance.COSINE);
         Random rnd = new Random(1);
         try (MapDbShard shard = MapDbShard.open("bench/single", dir.resolve("single"), schema, config)) {

@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardraft.api.v1.PutObject;
+import io.shardraft.cluster.data.Directories;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -33,9 +33,9 @@ class MapDbShardCrashTest {
     static final IndexSchema SCHEMA = new IndexSchema("crash", 2, Distance.L2);
     static final List<String> IDS = IntStream.range(0, 50).mapToObj(i -> new UUID(42, i).toString()).toList();
 
-    /** The writer: applies batch g (every id gets {"gen":g}) at log index g, forever; args: dir, commit ms. */
+    /** The writer: applies batch g (every id gets {"gen":g}) at log index g, forever; args: dir, durability. */
     public static void main(String[] args) throws Exception {
-        MapDbShardConfig config = MapDbShardConfig.DEFAULT.withCommitInterval(Duration.ofMillis(Long.parseLong(args[1])));
+        MapDbShardConfig config = configOf(args[1]);
         try (MapDbShard shard = MapDbShard.open("crash/shard-0", Path.of(args[0]), SCHEMA, config)) {
             long first = shard.lastAppliedIndex();
             for (long gen = first + 1; ; gen++) {
@@ -58,16 +58,22 @@ class MapDbShardCrashTest {
         }
     }
 
-    @ParameterizedTest(name = "commit interval {0} ms")
-    @ValueSource(longs = {0, 40})
-    void aKilledWriterLeavesTheShardMarkedNotClosedCleanly(long commitMs, @TempDir Path dir, @TempDir Path logs)
+    /** COMMIT_EVERY_APPLY: the unreplicated default; SYNC_ON_CLOSE: the node's replicated default. */
+    private static MapDbShardConfig configOf(String durability) {
+        return MapDbShardConfig.Durability.valueOf(durability) == MapDbShardConfig.Durability.SYNC_ON_CLOSE
+                ? MapDbShardConfig.REPLICATED : MapDbShardConfig.DEFAULT;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"COMMIT_EVERY_APPLY", "SYNC_ON_CLOSE"})
+    void aKilledWriterLeavesTheShardMarkedNotClosedCleanly(String durability, @TempDir Path dir, @TempDir Path logs)
             throws Exception {
         assertTrue(MapDbShard.closedCleanly(dir), "a shard never opened has nothing to distrust");
         Path output = logs.resolve("writer.log");
         Process writer = new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
-                MapDbShardCrashTest.class.getName(), dir.toString(), String.valueOf(commitMs))
+                MapDbShardCrashTest.class.getName(), dir.toString(), durability)
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile())
                 .start();
@@ -86,8 +92,12 @@ class MapDbShardCrashTest {
         }
         assertFalse(MapDbShard.closedCleanly(dir), "the next open must know the file was left open");
 
+        MapDbShardConfig config = configOf(durability);
+        if (config.durability() == MapDbShardConfig.Durability.SYNC_ON_CLOSE) {
+            // what HostDatabase does with such a replicated shard: discard it, the Raft group restores it
+            Directories.deleteRecursively(dir);
+        }
         // a clean open and close clears the mark (what a node restarted after SIGTERM finds)
-        MapDbShardConfig config = MapDbShardConfig.DEFAULT.withCommitInterval(Duration.ofMillis(commitMs));
         long applied;
         try (MapDbShard shard = MapDbShard.open("crash/shard-0", dir, SCHEMA, config)) {
             assertFalse(MapDbShard.closedCleanly(dir), "open");

@@ -295,52 +295,51 @@ class MapDbShardTest {
     }
 
     @Test
-    void aCommitIntervalDefersDurabilityNotVisibilityAndCloseCommits(@TempDir Path lazy) throws IOException {
+    void withoutTransactionsReadersSeeEveryApplyAndACleanCloseKeepsThem(@TempDir Path replicated) throws IOException {
         List<Command> log = randomLog(new Random(7), 60);
-        MapDbShardConfig config = MapDbShardConfig.DEFAULT.withCommitInterval(java.time.Duration.ofMinutes(10));
         String checksum;
-        try (MapDbShard deferred = MapDbShard.open("things/shard-0@lazy", lazy, SCHEMA, config)) {
+        try (MapDbShard r = MapDbShard.open("things/shard-0@replicated", replicated, SCHEMA,
+                MapDbShardConfig.REPLICATED)) {
             for (int i = 0; i < log.size(); i++) {
-                deferred.apply(i + 1, log.get(i));
-                shard.apply(i + 1, log.get(i));
+                assertEquals(shard.apply(i + 1, log.get(i)), r.apply(i + 1, log.get(i)));
             }
-            assertEquals(log.size(), deferred.lastAppliedIndex());
-            assertEquals(0, deferred.durableAppliedIndex(), "nothing committed within the interval");
-            checksum = deferred.checksum();
+            assertEquals(log.size(), r.lastAppliedIndex());
+            assertEquals(0, r.durableAppliedIndex(), "nothing is committed while open");
+            checksum = r.checksum();
             assertEquals(shard.checksum(), checksum, "readers see every applied entry");
-            assertEquals(log.size(), shard.durableAppliedIndex(), "no interval: every apply commits");
+            assertEquals(log.size(), shard.durableAppliedIndex(), "with transactions every apply commits");
 
-            Path snap = lazy.resolveSibling(lazy.getFileName() + "-snap");
-            deferred.saveSnapshot(snap);
-            assertEquals(log.size(), deferred.durableAppliedIndex(), "a snapshot save commits first");
-            deferred.apply(log.size() + 1, put(T0, A, "{\"after\":1}"));
-            assertEquals(log.size(), deferred.durableAppliedIndex());
+            Path snap = replicated.resolveSibling(replicated.getFileName() + "-snap");
+            r.saveSnapshot(snap);
+            r.apply(log.size() + 1, put(T0, A, "{\"after\":1}"));
+            assertFalse(MapDbShard.closedCleanly(replicated), "open");
         }
-        try (MapDbShard reopened = MapDbShard.open("things/shard-0@lazy", lazy, SCHEMA, config)) {
-            assertEquals(log.size() + 1, reopened.lastAppliedIndex(), "close commits what was applied");
-            assertEquals(log.size() + 1, reopened.durableAppliedIndex());
+        assertTrue(MapDbShard.closedCleanly(replicated), "a clean close syncs the file and clears the marker");
+        try (MapDbShard reopened = MapDbShard.open("things/shard-0@replicated", replicated, SCHEMA,
+                MapDbShardConfig.REPLICATED)) {
+            assertEquals(log.size() + 1, reopened.lastAppliedIndex(), "close keeps what was applied");
             assertEquals("{\"after\":1}", reopened.get(A).orElseThrow().propertiesJson());
         }
     }
 
     @Test
-    void theCommitterCommitsAnIdleShardWithinTheInterval(@TempDir Path lazy) throws Exception {
-        MapDbShardConfig config = MapDbShardConfig.DEFAULT.withCommitInterval(java.time.Duration.ofMillis(200));
-        try (ShardCommitter committer = new ShardCommitter(config.commitInterval());
-                MapDbShard deferred = MapDbShard.open("things/shard-0@lazy", lazy, SCHEMA, config, committer)) {
-            assertEquals(1, committer.size());
-            deferred.apply(1, put(T0, A, "{\"n\":1}"));
-            deferred.apply(2, put(T0, B, "{\"n\":2}"));
-            assertEquals(2, deferred.lastAppliedIndex());
-            assertEquals(0, deferred.durableAppliedIndex(), "the apply path leaves the commit to the committer");
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-            while (deferred.durableAppliedIndex() < 2 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            assertEquals(2, deferred.durableAppliedIndex(), "committed in the background with no further apply");
-            deferred.close();
-            assertEquals(0, committer.size(), "a closed shard leaves the committer");
+    void withoutTransactionsAFailedApplyBreaksTheShardAndKeepsTheMarker(@TempDir Path replicated) throws IOException {
+        MapDbShard r = MapDbShard.open("things/shard-0@replicated", replicated, SCHEMA, MapDbShardConfig.REPLICATED);
+        try {
+            r.apply(1, put(T0, A, "{\"n\":1}"));
+            // the storage fails under the apply: MapDB closed beneath the shard (what a dead volume looks like)
+            r.closeStorageForTest();
+            IllegalStateException failed = assertThrows(IllegalStateException.class,
+                    () -> r.apply(2, put(T0, B, "{\"n\":2}")));
+            assertTrue(failed.getCause() instanceof IllegalAccessError, "MapDB's closed store throws an Error, "
+                    + "handed on as an exception the state machine handles: " + failed);
+            IllegalStateException refused = assertThrows(IllegalStateException.class, () -> r.get(A));
+            assertTrue(refused.getMessage().contains("is broken"), refused.getMessage());
+            assertThrows(IllegalStateException.class, () -> r.apply(3, put(T0, B, "{\"n\":3}")));
+        } finally {
+            r.close();
         }
+        assertFalse(MapDbShard.closedCleanly(replicated), "a broken replica must be rebuilt at the next start");
     }
 
     @Test
