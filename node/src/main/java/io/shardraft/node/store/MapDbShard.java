@@ -88,9 +88,11 @@ public final class MapDbShard implements HostShard {
     private final Path dir;
     private final IndexSchema schema;
     private final ObjectValidator validator;
-    private final DB db;
-    private final BTreeMap<String, byte[]> objects;
-    private final Atomic.Long lastApplied;
+    private final MapDbShardConfig config;
+    // replaced together (under the write lock) when a snapshot is bulk-loaded into a fresh file
+    private DB db;
+    private BTreeMap<String, byte[]> objects;
+    private Atomic.Long lastApplied;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     /** MapDB transactions on ({@link MapDbShardConfig.Durability#COMMIT_EVERY_APPLY}). */
     private final boolean transactional;
@@ -102,17 +104,15 @@ public final class MapDbShard implements HostShard {
     /** Set when storage failed during an apply; later applies refuse rather than skip an entry. */
     private volatile RuntimeException broken;
 
-    private MapDbShard(String name, Path dir, IndexSchema schema, DB db, boolean transactional) {
+    private MapDbShard(String name, Path dir, IndexSchema schema, DB db, MapDbShardConfig config) {
         this.name = name;
         this.dir = dir;
-        this.transactional = transactional;
+        this.config = config;
+        this.transactional = config.durability() == MapDbShardConfig.Durability.COMMIT_EVERY_APPLY;
         this.schema = schema;
         this.validator = new ObjectValidator(schema);
         this.db = db;
-        this.objects = db.treeMap(OBJECTS, Serializer.STRING, Serializer.BYTE_ARRAY)
-                .valuesOutsideNodesEnable()
-                .counterEnable()
-                .createOrOpen();
+        this.objects = objectsMap(db).createOrOpen();
         this.lastApplied = db.atomicLong(LAST_APPLIED).createOrOpen();
         this.lastAppliedIndex = lastApplied.get();
         this.durableAppliedIndex = lastAppliedIndex;
@@ -135,20 +135,7 @@ public final class MapDbShard implements HostShard {
         Objects.requireNonNull(config, "config");
         Files.createDirectories(dir);
         Path file = dir.resolve(DB_FILE);
-        DB db;
-        try {
-            DBMaker.Maker maker = DBMaker.fileDB(file.toFile());
-            if (config.durability() == MapDbShardConfig.Durability.COMMIT_EVERY_APPLY) {
-                maker = maker.transactionEnable();
-            }
-            maker = switch (config.volume()) {
-                case MMAP -> maker.fileMmapEnableIfSupported().cleanerHackEnable();
-                case FILE_CHANNEL -> maker.fileChannelEnable();
-            };
-            db = maker.make();
-        } catch (DBException e) {
-            throw new IOException("cannot open shard file " + file + ": " + e.getMessage(), e);
-        }
+        DB db = makeDb(file, config);
         try {
             Atomic.Integer dims = db.atomicInteger(DIMENSIONS).createOrOpen();
             if (dims.get() == 0) {
@@ -158,8 +145,7 @@ public final class MapDbShard implements HostShard {
                         + "-dimensional vectors, the schema of index " + schema.name() + " says "
                         + schema.dimensions());
             }
-            MapDbShard shard = new MapDbShard(name, dir, schema, db,
-                    config.durability() == MapDbShardConfig.Durability.COMMIT_EVERY_APPLY);
+            MapDbShard shard = new MapDbShard(name, dir, schema, db, config);
             shard.verify(file);
             db.commit();
             markOpen(dir);
@@ -170,6 +156,28 @@ public final class MapDbShard implements HostShard {
             db.close();
             throw e;
         }
+    }
+
+    private static DB makeDb(Path file, MapDbShardConfig config) throws IOException {
+        try {
+            DBMaker.Maker maker = DBMaker.fileDB(file.toFile());
+            if (config.durability() == MapDbShardConfig.Durability.COMMIT_EVERY_APPLY) {
+                maker = maker.transactionEnable();
+            }
+            maker = switch (config.volume()) {
+                case MMAP -> maker.fileMmapEnableIfSupported().cleanerHackEnable();
+                case FILE_CHANNEL -> maker.fileChannelEnable();
+            };
+            return maker.make();
+        } catch (DBException e) {
+            throw new IOException("cannot open shard file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static DB.TreeMapMaker<String, byte[]> objectsMap(DB db) {
+        return db.treeMap(OBJECTS, Serializer.STRING, Serializer.BYTE_ARRAY)
+                .valuesOutsideNodesEnable()
+                .counterEnable();
     }
 
     /** Whether the shard in {@code dir} was closed by {@link #close()} (or never opened): see {@link #OPEN_MARKER}. */
@@ -625,14 +633,21 @@ public final class MapDbShard implements HostShard {
     }
 
     /**
-     * Verifies {@code dir/objects.snap} completely, then replaces all content with it (clear, import and
-     * set the applied index), in one commit when transactional. A bad file throws before anything is touched; a
-     * failure during the import rolls back to the previous content (transactional) or breaks the shard.
+     * Verifies {@code dir/objects.snap} completely (every object, ids strictly ascending), then replaces all content
+     * with it. Transactional: clear, import and set the applied index in one commit; a failure rolls back to the
+     * previous content. Without transactions: a fresh file is built bottom-up from the sorted snapshot (MapDB's
+     * {@code createFromSink}, no tree walk per object) in place of the old one; a failure breaks the shard. A bad
+     * file throws before anything is touched.
      */
     @Override
     public void loadSnapshot(Path dir) throws IOException {
         Path file = dir.resolve(SnapshotFile.FILE_NAME);
+        String[] last = {null};
         SnapshotFile.Header verified = SnapshotFile.read(file, (id, value) -> {
+            if (last[0] != null && last[0].compareTo(id) >= 0) {
+                throw new IOException("snapshot file " + file + " is out of order: object " + id + " after " + last[0]);
+            }
+            last[0] = id;
             StoredObject o;
             try {
                 o = ObjectCodec.decode(id, value);
@@ -651,8 +666,13 @@ public final class MapDbShard implements HostShard {
                 commit(); // a failed load rolls back to here, not to before earlier applies
             }
             try {
-                objects.clear();
-                SnapshotFile.Header header = SnapshotFile.read(file, objects::put);
+                SnapshotFile.Header header;
+                if (transactional) {
+                    objects.clear();
+                    header = SnapshotFile.read(file, objects::put);
+                } else {
+                    header = bulkLoad(file);
+                }
                 if (!header.equals(verified)) {
                     throw new IOException("snapshot file " + file + " changed while it was loaded");
                 }
@@ -685,6 +705,23 @@ public final class MapDbShard implements HostShard {
         } finally {
             lock.writeLock().unlock();
         }
+    }
+
+    /**
+     * Without transactions: closes the file, deletes it and builds a new one from the (verified, sorted) snapshot
+     * (caller holds the write lock). The open marker stays, so a crash half way rebuilds the replica.
+     */
+    private SnapshotFile.Header bulkLoad(Path snapshot) throws IOException {
+        Path file = dir.resolve(DB_FILE);
+        db.close();
+        Files.delete(file);
+        db = makeDb(file, config);
+        db.atomicInteger(DIMENSIONS).createOrOpen().set(schema.dimensions());
+        DB.TreeMapSink<String, byte[]> sink = objectsMap(db).createFromSink();
+        SnapshotFile.Header header = SnapshotFile.read(snapshot, sink::put);
+        objects = sink.create();
+        lastApplied = db.atomicLong(LAST_APPLIED).createOrOpen();
+        return header;
     }
 
     // -------------------------------------------------------------------------------------- lifecycle

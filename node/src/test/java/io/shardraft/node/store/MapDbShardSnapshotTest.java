@@ -2,6 +2,8 @@ package io.shardraft.node.store;
 
 import static io.shardraft.node.store.Commands.T0;
 import static io.shardraft.node.store.Commands.put;
+import static io.shardraft.node.store.Commands.putBatch;
+import static io.shardraft.node.store.Commands.putItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -9,12 +11,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardraft.api.v1.Command;
+import io.shardraft.api.v1.CommandResult;
+import io.shardraft.api.v1.ItemStatus;
+import io.shardraft.api.v1.PutObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.UUID;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,10 +39,15 @@ class MapDbShardSnapshotTest {
     MapDbShard target;
     Path snapDir;
 
+    /** How the shards open: transactional here, without transactions in {@link MapDbShardSnapshotReplicatedTest}. */
+    MapDbShardConfig config() {
+        return MapDbShardConfig.DEFAULT;
+    }
+
     @BeforeEach
     void setUp() throws IOException {
-        source = MapDbShard.open("things/shard-0@a", tmp.resolve("a"), SCHEMA);
-        target = MapDbShard.open("things/shard-0@b", tmp.resolve("b"), SCHEMA);
+        source = MapDbShard.open("things/shard-0@a", tmp.resolve("a"), SCHEMA, config());
+        target = MapDbShard.open("things/shard-0@b", tmp.resolve("b"), SCHEMA, config());
         snapDir = tmp.resolve("snap");
         List<Command> log = MapDbShardTest.randomLog(new Random(11), 300);
         for (int i = 0; i < log.size(); i++) {
@@ -76,7 +89,7 @@ class MapDbShardSnapshotTest {
         source.saveSnapshot(snapDir);
         target.loadSnapshot(snapDir);
         target.close();
-        target = MapDbShard.open("things/shard-0@b", tmp.resolve("b"), SCHEMA);
+        target = MapDbShard.open("things/shard-0@b", tmp.resolve("b"), SCHEMA, config());
         assertEquals(source.checksum(), target.checksum());
         assertEquals(300, target.lastAppliedIndex());
     }
@@ -94,7 +107,7 @@ class MapDbShardSnapshotTest {
 
     @Test
     void emptyShardSnapshot(@TempDir Path emptyDir) throws IOException {
-        try (MapDbShard empty = MapDbShard.open("things/empty", emptyDir.resolve("db"), SCHEMA)) {
+        try (MapDbShard empty = MapDbShard.open("things/empty", emptyDir.resolve("db"), SCHEMA, config())) {
             empty.saveSnapshot(emptyDir.resolve("snap"));
             source.loadSnapshot(emptyDir.resolve("snap"));
             assertEquals(0, source.count());
@@ -131,6 +144,50 @@ class MapDbShardSnapshotTest {
     void missingFileIsRejected() {
         IOException e = assertThrows(IOException.class, () -> target.loadSnapshot(tmp.resolve("nowhere")));
         assertTrue(e.getMessage().contains(SnapshotFile.FILE_NAME), e.getMessage());
+    }
+
+    @Test
+    void anOutOfOrderSnapshotIsRejectedBeforeAnythingIsTouched() throws IOException {
+        String kept = "00000000-0000-4000-8000-0000000000aa";
+        target.apply(5, put(T0, kept, "{\"keep\":1}"));
+        String before = target.checksum();
+        List<StoredObject> objects = source.scan(null, 100_000);
+        List<Map.Entry<String, byte[]>> reversed = new ArrayList<>();
+        for (int i = objects.size() - 1; i >= 0; i--) {
+            reversed.add(Map.entry(objects.get(i).id(), ObjectCodec.encode(objects.get(i))));
+        }
+        Files.createDirectories(snapDir);
+        Path file = snapDir.resolve(SnapshotFile.FILE_NAME);
+        SnapshotFile.write(file, 300, reversed.size(), reversed.iterator());
+
+        IOException e = assertThrows(IOException.class, () -> target.loadSnapshot(snapDir));
+        assertTrue(e.getMessage().contains("out of order"), e.getMessage());
+        assertEquals(before, target.checksum(), "previous content untouched");
+        assertEquals(5, target.lastAppliedIndex());
+    }
+
+    @Test
+    void aLargeSnapshotLoadsWhole(@TempDir Path big) throws IOException {
+        try (MapDbShard large = MapDbShard.open("things/large", big.resolve("db"), SCHEMA, config())) {
+            int n = 5_000;
+            for (int b = 0; b < n / 100; b++) {
+                PutObject[] puts = new PutObject[100];
+                for (int j = 0; j < 100; j++) {
+                    puts[j] = putItem(new UUID(b, j).toString(), "{\"b\":" + b + ",\"j\":" + j + "}", b, j, 1);
+                }
+                CommandResult r = large.apply(b + 1, putBatch(T0 + b, puts));
+                assertEquals(ItemStatus.ITEM_OK, r.getItems(99).getStatus(), r.toString());
+            }
+            large.saveSnapshot(big.resolve("snap"));
+            target.loadSnapshot(big.resolve("snap"));
+            assertEquals(n, target.count());
+            assertEquals(large.checksum(), target.checksum());
+            target.close();
+            target = MapDbShard.open("things/shard-0@b", tmp.resolve("b"), SCHEMA, config());
+            assertEquals(n, target.count(), "the open-time verification counts every loaded object");
+            assertEquals(large.checksum(), target.checksum());
+            assertEquals(n / 100, target.lastAppliedIndex());
+        }
     }
 
     private void assertCorruptionRejected(UnaryOperator<byte[]> corrupt) throws IOException {

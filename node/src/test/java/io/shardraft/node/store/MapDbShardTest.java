@@ -323,6 +323,23 @@ class MapDbShardTest {
     }
 
     @Test
+    void aFileClosedWithTransactionsReopensWithoutThem() throws IOException {
+        List<Command> log = randomLog(new Random(9), 80);
+        for (int i = 0; i < log.size(); i++) {
+            shard.apply(i + 1, log.get(i));
+        }
+        String checksum = shard.checksum();
+        shard.close(); // a replicated shard of a node from before SYNC_ON_CLOSE, cleanly stopped
+        shard = MapDbShard.open("things/shard-0", dir, SCHEMA, MapDbShardConfig.REPLICATED);
+        assertEquals(checksum, shard.checksum());
+        assertEquals(log.size(), shard.lastAppliedIndex());
+        shard.apply(log.size() + 1, put(T0, A, "{\"upgraded\":1}"));
+        shard.close();
+        shard = MapDbShard.open("things/shard-0", dir, SCHEMA, MapDbShardConfig.REPLICATED);
+        assertEquals("{\"upgraded\":1}", shard.get(A).orElseThrow().propertiesJson());
+    }
+
+    @Test
     void withoutTransactionsAFailedApplyBreaksTheShardAndKeepsTheMarker(@TempDir Path replicated) throws IOException {
         MapDbShard r = MapDbShard.open("things/shard-0@replicated", replicated, SCHEMA, MapDbShardConfig.REPLICATED);
         try {
