@@ -60,6 +60,9 @@ public final class ShardReplicationClient implements LeaderForwarder {
                 .forAddress(target.host(), target.grpcPort())
                 .usePlaintext()
                 .maxInboundMessageSize(maxMessageBytes)
+                // Responses complete futures whose continuations only hand results on (never block): run them on
+                // the transport's thread instead of hopping to gRPC's executor, a thread switch per forwarded call.
+                .directExecutor()
                 .build());
     }
 
