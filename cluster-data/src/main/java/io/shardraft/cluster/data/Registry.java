@@ -102,7 +102,9 @@ public final class Registry implements AutoCloseable {
         int readThreads = Math.max(2, Runtime.getRuntime().availableProcessors() * 2);
         this.readExecutor = Executors.newFixedThreadPool(readThreads, new ThreadFactoryBuilder()
                 .setNameFormat("shardraft-read-" + config.nodeId() + "-%d").setDaemon(true).build());
-        this.forwarder = config.rpcClients().map(m -> m.make(config)).orElse(null);
+        // forwarded writes share calls per (leader, shard) under load: see ForwardCoalescer
+        this.forwarder = config.rpcClients().<LeaderForwarder>map(m -> new ForwardCoalescer(m.make(config),
+                config.settings().maxMessageBytes())).orElse(null);
         started = true;
         LOG.info("registry of node {} started; Raft RPC on {}:{}", config.nodeId(), config.bindHost(),
                 config.raftPort());

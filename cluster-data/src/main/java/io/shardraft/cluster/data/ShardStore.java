@@ -45,7 +45,7 @@ import org.apache.logging.log4j.Logger;
 public final class ShardStore implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger("shard_raft_store");
     private static final byte[] NO_CONTEXT = new byte[0];
-    static final int RPC_PROCESSOR_THREADS = 3;
+    static final int RPC_PROCESSOR_THREADS = 2;
     static final int DISRUPTOR_SLOTS = 1024;
     /** How long a stop waits for JRaft's join (see {@link #joinBounded}). */
     static final long JOIN_TIMEOUT_MS = 60_000;
@@ -250,8 +250,9 @@ public final class ShardStore implements AutoCloseable {
         opts.setEnableMetrics(Boolean.getBoolean("shardraft.jraft-metrics"));
         // Per-group cost (DESIGN rule 2). Every JRaft node has its own RPC client whose response executor
         // keeps rpcProcessorThreadPoolSize / 3 core threads (default 64 / 3 = 21 per group, created as
-        // responses arrive); the callbacks it runs are short (replicator bookkeeping), so one core thread
-        // and up to three per group are enough.
+        // responses arrive); the callbacks it runs are short (replicator bookkeeping). With 2: no core thread, so
+        // the executor runs one thread (it grows only when its 10,000-task queue is full) that ends after 60 s
+        // without responses, which is every follower replica's case: an idle thread less per such group.
         opts.setRpcProcessorThreadPoolSize(RPC_PROCESSOR_THREADS);
         RaftOptions raft = new RaftOptions();
         // Each group has four disruptors (proposals, log, state machine, read index) whose ring buffers are

@@ -72,6 +72,18 @@ public final class GrpcErrors {
         return new ReplicationException(reason, message, leader, t, notApplied);
     }
 
+    /** The exception for one failed command of an ApplyBatch answer from {@code target}. */
+    public static ReplicationException fromOutcome(io.shardraft.api.v1.BatchEntryOutcome o, String target) {
+        Status.Code code = Status.fromCodeValue(o.getErrorCode()).getCode();
+        Reason reason = o.getErrorReason().isEmpty() ? fromCode(code) : parse(o.getErrorReason());
+        String message = o.getErrorReason().isEmpty() ? "command sent to " + target + " failed: " + code + ": "
+                + o.getErrorMessage() : o.getErrorMessage();
+        boolean notApplied = o.getNotApplied() || reason == Reason.NOT_LEADER || reason == Reason.NOT_FOUND
+                || reason == Reason.INVALID_ARGUMENT;
+        return new ReplicationException(reason, message, o.getLeaderHint().isEmpty() ? null : o.getLeaderHint(), null,
+                notApplied);
+    }
+
     /** The call failed to connect at all (refused), so the request never left this node. */
     private static boolean neverConnected(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {

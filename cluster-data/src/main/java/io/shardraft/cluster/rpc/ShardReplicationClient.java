@@ -4,9 +4,13 @@ import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.MoreExecutors;
+import io.grpc.Context;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.shardraft.api.v1.ApplyBatchRequest;
 import io.shardraft.api.v1.ApplyRequest;
+import io.shardraft.api.v1.BatchEntryOutcome;
 import io.shardraft.api.v1.Command;
 import io.shardraft.api.v1.CommandResult;
 import io.shardraft.api.v1.LastAppliedIndexRequest;
@@ -17,6 +21,8 @@ import io.shardraft.cluster.data.NodeAddress;
 import io.shardraft.cluster.data.RegistryConfig;
 import io.shardraft.cluster.error.ReplicationException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -81,6 +87,40 @@ public final class ShardReplicationClient implements LeaderForwarder {
     }
 
     @Override
+    public List<CompletableFuture<CommandResult>> applyBatch(NodeAddress leader, String index, String shard,
+            List<Command> commands, Duration timeout) {
+        ApplyBatchRequest.Builder req = ApplyBatchRequest.newBuilder().setIndex(index).setShard(shard);
+        List<CompletableFuture<CommandResult>> out = new ArrayList<>(commands.size());
+        for (Command c : commands) {
+            req.addCommands(c.toByteString());
+            out.add(new CompletableFuture<>());
+        }
+        call(leader, timeout, s -> s.applyBatch(req.build())).whenComplete((response, error) -> {
+            if (error == null && response.getOutcomesCount() != commands.size()) {
+                error = new ReplicationException(ReplicationException.Reason.INTERNAL, "leader " + leader.grpcTarget()
+                        + " answered " + response.getOutcomesCount() + " outcomes for " + commands.size()
+                        + " commands", null, null, false);
+            }
+            for (int i = 0; i < out.size(); i++) {
+                if (error != null) {
+                    out.get(i).completeExceptionally(error);
+                } else {
+                    complete(out.get(i), response.getOutcomes(i), leader);
+                }
+            }
+        });
+        return out;
+    }
+
+    private static void complete(CompletableFuture<CommandResult> f, BatchEntryOutcome o, NodeAddress leader) {
+        if (o.getErrorCode() == Status.Code.OK.value()) {
+            f.complete(o.getResult());
+            return;
+        }
+        f.completeExceptionally(GrpcErrors.fromOutcome(o, leader.grpcTarget()));
+    }
+
+    @Override
     public CompletableFuture<Long> lastAppliedIndex(NodeAddress leader, String index, String shard, Duration timeout) {
         return call(leader, timeout, s -> s.lastAppliedIndex(LastAppliedIndexRequest.newBuilder()
                 .setIndex(index).setShard(shard).build()))
@@ -91,11 +131,18 @@ public final class ShardReplicationClient implements LeaderForwarder {
             Function<ShardReplicationServiceFutureStub, ListenableFuture<T>> rpc) {
         CompletableFuture<T> out = new CompletableFuture<>();
         ListenableFuture<T> f;
+        // Not in the caller's gRPC context: a call made while serving a client request would inherit that request's
+        // cancellation, and a forwarded call may carry other requests' writes (ForwardCoalescer) or be sent from
+        // the completion of an earlier call, whose request has ended (its context cancelled) by then.
+        Context forked = Context.current().fork();
+        Context previous = forked.attach();
         try {
             f = rpc.apply(stub(target, timeout));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e instanceof ReplicationException ? e
                     : GrpcErrors.fromStatus(e, target.grpcTarget()));
+        } finally {
+            forked.detach(previous);
         }
         Futures.addCallback(f, new FutureCallback<>() {
             @Override

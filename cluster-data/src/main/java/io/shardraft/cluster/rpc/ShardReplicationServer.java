@@ -105,6 +105,8 @@ public final class ShardReplicationServer extends ShardReplicationServiceGrpc.Sh
                 .setErrorCode(status.getStatus().getCode().value())
                 .setErrorMessage(String.valueOf(status.getStatus().getDescription()))
                 .setLeaderHint(re == null ? "" : re.leaderHint().orElse(""))
+                .setErrorReason(re == null ? "" : re.reason().name())
+                .setNotApplied(re != null && re.notApplied())
                 .build();
     }
 

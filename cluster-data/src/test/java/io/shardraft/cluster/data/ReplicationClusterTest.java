@@ -136,6 +136,41 @@ class ReplicationClusterTest {
     }
 
     @Test
+    void aBurstOfWritesToAFollowerSharesForwardedCallsAndEveryOneIsApplied() throws Exception {
+        String shard = shardName(2);
+        String leader = cluster.awaitLeader(INDEX, shard, WAIT);
+        String follower = cluster.nodeIds().stream().filter(n -> !n.equals(leader)).findFirst().orElseThrow();
+        long calls = cluster.calls(leader).count("Apply") + cluster.calls(leader).count("ApplyBatch");
+        long batches = cluster.calls(leader).count("ApplyBatch");
+        int n = 300;
+        List<ObjectData> objects = new ArrayList<>();
+        List<CompletableFuture<CommandResult>> results = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ObjectData o = object("{\"burst\":" + i + "}");
+            objects.add(o);
+            results.add(cluster.registry(follower).router(INDEX).putObject(shard, o));
+        }
+        long last = 0;
+        java.util.Set<Long> indexes = new java.util.HashSet<>();
+        for (CompletableFuture<CommandResult> f : results) {
+            CommandResult r = await(f);
+            assertEquals(ItemStatus.ITEM_OK, r.getItems(0).getStatus());
+            assertTrue(indexes.add(r.getLogIndex()), "each write is its own log entry");
+            last = Math.max(last, r.getLogIndex());
+        }
+        long used = cluster.calls(leader).count("Apply") + cluster.calls(leader).count("ApplyBatch") - calls;
+        assertTrue(cluster.calls(leader).count("ApplyBatch") > batches, "writes queued behind a busy lane share a call");
+        assertTrue(used < n, n + " writes took " + used + " calls");
+        cluster.awaitApplied(INDEX, shard, last, WAIT);
+        for (String node : cluster.nodeIds()) {
+            MemoryHostShard replica = cluster.memoryShard(node, INDEX, shard);
+            for (ObjectData o : objects) {
+                assertEquals(Optional.of(o), replica.get(o.getId()), "object on " + node);
+            }
+        }
+    }
+
+    @Test
     void leaderLossElectsANewLeaderLosesNoAcknowledgedWriteAndTheNodeCatchesUpOnRestart() throws Exception {
         String shard = shardName(0);
         String oldLeader = cluster.awaitLeader(INDEX, shard, WAIT);

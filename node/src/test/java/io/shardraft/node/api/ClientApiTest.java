@@ -182,6 +182,35 @@ class ClientApiTest {
     }
 
     @Test
+    void concurrentWritesToOneNodeAreForwardedTogetherAndEveryOneIsApplied() throws Exception {
+        indexes("node1").createIndex(CreateIndexRequest.newBuilder().setSpec(spec("burst")).build());
+        for (String n : cluster.nodeIds()) {
+            InProcessCluster.awaitTrue(() -> cluster.node(n).database().index("burst").isPresent(),
+                    Duration.ofSeconds(20), () -> "burst not open on " + n);
+        }
+        // node1 leads some shards at most: most of these writes are forwarded, many while the lane to the leader
+        // is busy, so they travel together (ForwardCoalescer), sent from the completion of another request's call
+        ObjectServiceGrpc.ObjectServiceFutureStub async = ObjectServiceGrpc.newFutureStub(ch("node1"))
+                .withDeadlineAfter(60, TimeUnit.SECONDS);
+        List<ObjectData> written = new ArrayList<>();
+        List<com.google.common.util.concurrent.ListenableFuture<io.shardraft.api.v1.WriteResponse>> puts = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            ObjectData o = object(i);
+            written.add(o);
+            puts.add(async.put(PutRequest.newBuilder().setIndex("burst").setObject(o).build()));
+        }
+        for (var f : puts) {
+            assertEquals(ItemStatus.ITEM_OK, f.get(60, TimeUnit.SECONDS).getResult().getStatus());
+        }
+        for (ObjectData o : written) {
+            GetResponse g = objects("node3").get(GetRequest.newBuilder().setIndex("burst").setId(o.getId())
+                    .setConsistency(Consistency.STRONG).build());
+            assertTrue(g.getFound(), o.getId());
+            assertEquals(o.getPropertiesJson(), g.getObject().getPropertiesJson());
+        }
+    }
+
+    @Test
     void anIndexWithFewerReplicasThanNodesServesEveryCallOnEveryNode() {
         for (int rf : new int[] {1, 2}) {
             String name = "sparse" + rf;
