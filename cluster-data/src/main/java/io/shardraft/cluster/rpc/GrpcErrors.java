@@ -66,8 +66,7 @@ public final class GrpcErrors {
         if (reasonName == null) {
             message = "call to " + target + " failed: " + message;
         }
-        boolean notApplied = md != null && "true".equals(md.get(NOT_APPLIED_KEY))
-                || reason == Reason.NOT_LEADER || reason == Reason.NOT_FOUND || reason == Reason.INVALID_ARGUMENT
+        boolean notApplied = md != null && "true".equals(md.get(NOT_APPLIED_KEY)) || refusedBeforeProposing(reason)
                 || neverConnected(t);
         return new ReplicationException(reason, message, leader, t, notApplied);
     }
@@ -78,10 +77,14 @@ public final class GrpcErrors {
         Reason reason = o.getErrorReason().isEmpty() ? fromCode(code) : parse(o.getErrorReason());
         String message = o.getErrorReason().isEmpty() ? "command sent to " + target + " failed: " + code + ": "
                 + o.getErrorMessage() : o.getErrorMessage();
-        boolean notApplied = o.getNotApplied() || reason == Reason.NOT_LEADER || reason == Reason.NOT_FOUND
-                || reason == Reason.INVALID_ARGUMENT;
+        boolean notApplied = o.getNotApplied() || refusedBeforeProposing(reason);
         return new ReplicationException(reason, message, o.getLeaderHint().isEmpty() ? null : o.getLeaderHint(), null,
                 notApplied);
+    }
+
+    /** Reasons a server only gives before it proposes anything: the command certainly had no effect. */
+    private static boolean refusedBeforeProposing(Reason reason) {
+        return reason == Reason.NOT_LEADER || reason == Reason.NOT_FOUND || reason == Reason.INVALID_ARGUMENT;
     }
 
     /** The call failed to connect at all (refused), so the request never left this node. */

@@ -94,7 +94,7 @@ public final class MapDbShard implements HostShard {
     private BTreeMap<String, byte[]> objects;
     private Atomic.Long lastApplied;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    /** MapDB transactions on ({@link MapDbShardConfig.Durability#COMMIT_EVERY_APPLY}). */
+    /** {@link MapDbShardConfig#transactional()}: every commit() call site is guarded by it. */
     private final boolean transactional;
     private volatile long lastAppliedIndex;
     private volatile long durableAppliedIndex;
@@ -108,7 +108,7 @@ public final class MapDbShard implements HostShard {
         this.name = name;
         this.dir = dir;
         this.config = config;
-        this.transactional = config.durability() == MapDbShardConfig.Durability.COMMIT_EVERY_APPLY;
+        this.transactional = config.transactional();
         this.schema = schema;
         this.validator = new ObjectValidator(schema);
         this.db = db;
@@ -147,7 +147,9 @@ public final class MapDbShard implements HostShard {
             }
             MapDbShard shard = new MapDbShard(name, dir, schema, db, config);
             shard.verify(file);
-            db.commit();
+            if (shard.transactional) {
+                db.commit(); // a new file's dimensions; without transactions they are written already
+            }
             markOpen(dir);
             LOG.info("{}: opened {} ({} objects, last applied index {})",
                     name, file, shard.objects.sizeLong(), shard.lastAppliedIndex);
@@ -161,7 +163,7 @@ public final class MapDbShard implements HostShard {
     private static DB makeDb(Path file, MapDbShardConfig config) throws IOException {
         try {
             DBMaker.Maker maker = DBMaker.fileDB(file.toFile());
-            if (config.durability() == MapDbShardConfig.Durability.COMMIT_EVERY_APPLY) {
+            if (config.transactional()) {
                 maker = maker.transactionEnable();
             }
             maker = switch (config.volume()) {
@@ -458,8 +460,8 @@ public final class MapDbShard implements HostShard {
     }
 
     /**
-     * MapDB commit of everything applied (caller holds the write lock): with transactions the write-ahead log and
-     * the file are forced; without, the file is synced.
+     * MapDB commit of everything applied, forcing the write-ahead log and the file (transactional shards only; caller
+     * holds the write lock).
      */
     private void commit() {
         db.commit();
@@ -473,7 +475,7 @@ public final class MapDbShard implements HostShard {
         return lastAppliedIndex;
     }
 
-    /** The applied index of the last MapDB commit or sync (without transactions: of the open or the last load). */
+    /** The applied index of the last MapDB commit (without transactions: of the open or the last snapshot load). */
     public long durableAppliedIndex() {
         return durableAppliedIndex;
     }
@@ -733,8 +735,10 @@ public final class MapDbShard implements HostShard {
     }
 
     /**
-     * Commits (or syncs) what is applied, closes the MapDB file, forces it to disk and removes the open marker;
-     * idempotent. A broken shard keeps its marker, so the next start rebuilds it. Waits for a running apply or read.
+     * Commits what is applied (transactional) or, without transactions, closes the file and then forces it to disk
+     * once (MapDB's close writes the header but does not sync; a commit before it would sync twice), and removes the
+     * open marker; idempotent. A broken shard keeps its marker, so the next start rebuilds it. Waits for a running
+     * apply or read.
      */
     @Override
     public void close() {
@@ -742,7 +746,7 @@ public final class MapDbShard implements HostShard {
         try {
             if (!closed) {
                 closed = true;
-                if (dirty && broken == null) {
+                if (transactional && dirty && broken == null) {
                     commit();
                 }
                 db.close();
@@ -753,8 +757,8 @@ public final class MapDbShard implements HostShard {
                         }
                         Files.deleteIfExists(dir.resolve(OPEN_MARKER));
                     } catch (IOException e) {
-                        LOG.warn("{}: cannot sync the file or remove {}; the next open will rebuild a replicated shard", name,
-                                dir.resolve(OPEN_MARKER), e);
+                        LOG.warn("{}: cannot sync the file or remove {}; the next open will rebuild a replicated shard",
+                                name, dir.resolve(OPEN_MARKER), e);
                     }
                 }
                 LOG.info("{}: closed", name);

@@ -38,6 +38,11 @@ public record MapDbShardConfig(Volume volume, Durability durability) {
         this(volume, Durability.COMMIT_EVERY_APPLY);
     }
 
+    /** Whether the shard runs MapDB transactions ({@link Durability#COMMIT_EVERY_APPLY}). */
+    public boolean transactional() {
+        return durability == Durability.COMMIT_EVERY_APPLY;
+    }
+
     public MapDbShardConfig withVolume(Volume v) {
         return new MapDbShardConfig(v, durability);
     }

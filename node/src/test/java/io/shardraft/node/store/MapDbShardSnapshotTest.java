@@ -50,9 +50,7 @@ class MapDbShardSnapshotTest {
         target = MapDbShard.open("things/shard-0@b", tmp.resolve("b"), SCHEMA, config());
         snapDir = tmp.resolve("snap");
         List<Command> log = MapDbShardTest.randomLog(new Random(11), 300);
-        for (int i = 0; i < log.size(); i++) {
-            source.apply(i + 1, log.get(i));
-        }
+        MapDbShardTest.applyLog(source, log);
     }
 
     @AfterEach

@@ -267,9 +267,7 @@ class MapDbShardTest {
     @Test
     void reapplyingEntriesChangesNothing() throws IOException {
         List<Command> log = randomLog(new Random(42), 200);
-        for (int i = 0; i < log.size(); i++) {
-            shard.apply(i + 1, log.get(i));
-        }
+        applyLog(shard, log);
         String checksum = shard.checksum();
         List<StoredObject> content = shard.scan(null, 10_000);
         assertFalse(content.isEmpty());
@@ -325,9 +323,7 @@ class MapDbShardTest {
     @Test
     void aFileClosedWithTransactionsReopensWithoutThem() throws IOException {
         List<Command> log = randomLog(new Random(9), 80);
-        for (int i = 0; i < log.size(); i++) {
-            shard.apply(i + 1, log.get(i));
-        }
+        applyLog(shard, log);
         String checksum = shard.checksum();
         shard.close(); // a replicated shard of a node from before SYNC_ON_CLOSE, cleanly stopped
         shard = MapDbShard.open("things/shard-0", dir, SCHEMA, MapDbShardConfig.REPLICATED);
@@ -424,6 +420,13 @@ class MapDbShardTest {
         }
         IOException e = assertThrows(IOException.class, () -> factory.open("nope", "shard-0", root.resolve("x")));
         assertTrue(e.getMessage().contains("nope"), e.getMessage());
+    }
+
+    /** Applies {@code log} to {@code shard}, entry i at log index i + 1. */
+    static void applyLog(MapDbShard shard, List<Command> log) {
+        for (int i = 0; i < log.size(); i++) {
+            shard.apply(i + 1, log.get(i));
+        }
     }
 
     /** A random mix of puts, merges, deletes and batches over a small id space, with conflicts. */
