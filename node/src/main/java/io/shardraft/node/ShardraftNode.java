@@ -87,6 +87,15 @@ public final class ShardraftNode implements AutoCloseable {
 
     /** Starts the node; it becomes ready (health SERVING) in the background once it caught up. */
     public static ShardraftNode start(NodeConfig config) {
+        return start(config, database -> { });
+    }
+
+    /**
+     * Starts the node and, before it can become ready, lets {@code openFirst} open indexes the host database holds
+     * outside the cluster metadata (an embedding host's own, or a test's): becoming ready removes the directories of
+     * indexes that are neither in the metadata nor open. If {@code openFirst} throws, the node is closed again.
+     */
+    public static ShardraftNode start(NodeConfig config, java.util.function.Consumer<HostDatabase> openFirst) {
         ShardraftNode node = new ShardraftNode(config);
         try {
             node.server.start();
@@ -97,6 +106,12 @@ public final class ShardraftNode implements AutoCloseable {
         }
         try {
             node.metadata.start();
+        } catch (RuntimeException e) {
+            node.close();
+            throw e;
+        }
+        try {
+            openFirst.accept(node.database);
         } catch (RuntimeException e) {
             node.close();
             throw e;

@@ -39,6 +39,8 @@ public final class HostDatabase implements AutoCloseable {
     private final ReplicationAdapter adapter;
     private final MapDbShardConfig storeConfig;
     private final Map<String, ObjectIndex> indexes = new LinkedHashMap<>();
+    /** Once closed its indexes are unloaded, not gone: nothing may be purged as unknown any more. */
+    private boolean closed;
     private final Map<String, Map<String, List<String>>> localShards = new LinkedHashMap<>();
     /** Indexes (name → Raft name) that failed to open here: their files are kept until the index is dropped. */
     private final Map<String, String> failedToOpen = new LinkedHashMap<>();
@@ -261,6 +263,9 @@ public final class HostDatabase implements AutoCloseable {
      */
     public synchronized List<String> purgeUnknownDirectories(Set<String> reserved) {
         List<String> purged = new ArrayList<>();
+        if (closed) {
+            return purged;
+        }
         Set<String> known = new TreeSet<>(reserved);
         indexes.values().forEach(i -> known.add(i.definition().raftName()));
         known.addAll(failedToOpen.values());
@@ -287,6 +292,7 @@ public final class HostDatabase implements AutoCloseable {
     /** Unloads every index (files kept). */
     @Override
     public synchronized void close() {
+        closed = true;
         try {
             adapter.shutdown();
         } finally {

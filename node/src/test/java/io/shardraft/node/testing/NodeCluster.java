@@ -50,9 +50,21 @@ public final class NodeCluster implements AutoCloseable {
         if (nodes.containsKey(id)) {
             return;
         }
-        ShardraftNode node = ShardraftNode.start(new NodeConfig(id, peers, baseDir.resolve(id), null, nodeSettings, null));
+        // The test's indexes are not in the cluster metadata: they are opened before the node can become ready, which
+        // would purge them. One that fails to open fails the start, and the node runs on (as a host's node would).
+        List<RuntimeException> failures = new ArrayList<>();
+        ShardraftNode node = ShardraftNode.start(new NodeConfig(id, peers, baseDir.resolve(id), null, nodeSettings, null),
+                database -> indexes.values().forEach(def -> {
+                    try {
+                        database.createIndex(def);
+                    } catch (RuntimeException e) {
+                        failures.add(e);
+                    }
+                }));
         nodes.put(id, node);
-        indexes.values().forEach(def -> node.database().createIndex(def));
+        if (!failures.isEmpty()) {
+            throw failures.get(0);
+        }
     }
 
     public void stop(String id) {
