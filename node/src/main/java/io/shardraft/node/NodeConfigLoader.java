@@ -31,6 +31,7 @@ public final class NodeConfigLoader {
     public static final String CLUSTER_ROUTES = "cluster.routes";
     public static final String DATA_DIR = "data.dir";
     public static final String ELECTION_TIMEOUT_MS = "raft.election-timeout-ms";
+    public static final String QUIET_ELECTION_TIMEOUT_MS = "raft.quiet-election-timeout-ms";
     public static final String HEARTBEAT_MS = "raft.heartbeat-ms";
     public static final String APPLY_TIMEOUT_MS = "raft.apply-timeout-ms";
     public static final String SNAPSHOT_INTERVAL_S = "raft.snapshot-interval-s";
@@ -46,7 +47,7 @@ public final class NodeConfigLoader {
 
     /** Every key a node reads, in the order documented. */
     public static final List<String> KEYS = List.of(NODE_ID, NODE_HOST, NODE_BIND, NODE_CLIENT_PORT, NODE_RAFT_PORT,
-            CLUSTER_PEERS, CLUSTER_ROUTES, DATA_DIR, ELECTION_TIMEOUT_MS, HEARTBEAT_MS, APPLY_TIMEOUT_MS, SNAPSHOT_INTERVAL_S,
+            CLUSTER_PEERS, CLUSTER_ROUTES, DATA_DIR, ELECTION_TIMEOUT_MS, QUIET_ELECTION_TIMEOUT_MS, HEARTBEAT_MS, APPLY_TIMEOUT_MS, SNAPSHOT_INTERVAL_S,
             SNAPSHOT_THRESHOLD, SNAPSHOT_ENTRIES, SNAPSHOT_BYTES, SNAPSHOT_THROTTLE, SNAPSHOTS_KEPT,
             MIN_FREE_BYTES, LOG_STORE, LOG_STORE_MEMTABLE, MAPDB_VOLUME);
 
@@ -108,9 +109,10 @@ public final class NodeConfigLoader {
             long election = positive(v, ELECTION_TIMEOUT_MS);
             s.electionTimeout(Duration.ofMillis(election))
                     .leaderLeaseTimeout(Duration.ofMillis(Math.max(1, election * 9 / 10)));
-            if (!v.containsKey(HEARTBEAT_MS)) {
-                s.heartbeatTimeout(Duration.ofMillis(Math.max(1, election / 10)));
-            }
+        }
+        // unset: ten election timeouts, and the heartbeat a tenth of that (RaftSettings.Builder)
+        if (v.containsKey(QUIET_ELECTION_TIMEOUT_MS)) {
+            s.quietElectionTimeout(Duration.ofMillis(positive(v, QUIET_ELECTION_TIMEOUT_MS)));
         }
         if (v.containsKey(HEARTBEAT_MS)) {
             s.heartbeatTimeout(Duration.ofMillis(positive(v, HEARTBEAT_MS)));

@@ -1,6 +1,7 @@
 package io.shardraft.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,7 +39,12 @@ class NodeConfigLoaderTest {
         assertEquals(7101, c.self().grpcPort());
         assertEquals("127.0.0.1", c.bindHost());
         assertEquals(Duration.ofMillis(2000), c.settings().electionTimeout());
-        assertEquals(Duration.ofMillis(200), c.settings().heartbeatTimeout());
+        // quiet groups by default: followers of an answering leader wait ten election timeouts, heartbeats a tenth of that
+        assertEquals(Duration.ofMillis(20_000), c.settings().quietElectionTimeout());
+        assertEquals(Duration.ofMillis(2000), c.settings().heartbeatTimeout());
+        NodeConfig quietOff = NodeConfigLoader.load(f, Map.of("SHARDRAFT_RAFT_QUIET_ELECTION_TIMEOUT_MS", "2000"));
+        assertFalse(quietOff.settings().quietGroups());
+        assertEquals(Duration.ofMillis(200), quietOff.settings().heartbeatTimeout());
         assertEquals(RaftLogStore.SHARED, c.settings().logStore());
         assertEquals(RaftLogStore.PER_GROUP, NodeConfigLoader.load(f, Map.of("SHARDRAFT_RAFT_LOG_STORE", "per-group"))
                 .settings().logStore());
@@ -110,6 +116,10 @@ class NodeConfigLoaderTest {
                 with(base, "SHARDRAFT_CLUSTER_PEERS", "n1@h:1")));
         assertMessage("raft.election-timeout-ms must be a whole number", () -> NodeConfigLoader.load(null,
                 with(base, "SHARDRAFT_RAFT_ELECTION_TIMEOUT_MS", "soon")));
+        assertMessage("quietElectionTimeout (PT0.5S) must not be shorter than electionTimeout (PT1S)",
+                () -> NodeConfigLoader.load(null, with(base, "SHARDRAFT_RAFT_QUIET_ELECTION_TIMEOUT_MS", "500")));
+        assertMessage("heartbeatTimeout (PT6S) must be at most half the quietElectionTimeout (PT10S)",
+                () -> NodeConfigLoader.load(null, with(base, "SHARDRAFT_RAFT_HEARTBEAT_MS", "6000")));
         assertMessage("raft.log-store: unknown Raft log store 'rocks': use shared or per-group",
                 () -> NodeConfigLoader.load(null, with(base, "SHARDRAFT_RAFT_LOG_STORE", "rocks")));
         assertMessage("differ from its entry", () -> NodeConfigLoader.load(null,

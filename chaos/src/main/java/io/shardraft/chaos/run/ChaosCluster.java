@@ -51,7 +51,7 @@ public final class ChaosCluster implements AutoCloseable {
         public static Settings defaults() {
             return new Settings(List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                     "-XX:-UsePerfData"),
-                    Map.of("raft.election-timeout-ms", "1000", "raft.heartbeat-ms", "100",
+                    Map.of("raft.election-timeout-ms", "1000",
                             "raft.apply-timeout-ms", "5000"),
                     Duration.ofSeconds(60));
         }

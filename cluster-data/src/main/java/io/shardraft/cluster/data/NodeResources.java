@@ -19,8 +19,11 @@ import java.util.Optional;
  * @param snapshotThrottle the node's install-snapshot throttle; null: unlimited
  * @param voteGuard        the node's replicas that withhold their votes (restored from peers, not caught up);
  *                         enforced only once the node's RPC server consults it ({@link GuardedVoteProcessor})
+ * @param pacer            sets each replica's election timeout from the node's liveness view (quiet groups);
+ *                         {@link ElectionPacer#OFF}: every replica keeps JRaft's own timeouts and heartbeat
  */
-public record NodeResources(SharedLogStore sharedLog, SnapshotThrottle snapshotThrottle, VoteGuard voteGuard) {
+public record NodeResources(SharedLogStore sharedLog, SnapshotThrottle snapshotThrottle, VoteGuard voteGuard,
+        ElectionPacer pacer) {
     /**
      * ThroughputSnapshotThrottle's budget cycles per second: it grants rate / cycles bytes per cycle and
      * then nothing until the next, and a copy session that got nothing retries only after JRaft's fixed
@@ -29,15 +32,21 @@ public record NodeResources(SharedLogStore sharedLog, SnapshotThrottle snapshotT
      */
     static final long THROTTLE_CYCLES_PER_S = 1;
 
-    /** The node's resources for {@code settings}: one throttle of {@code snapshotThrottleBytesPerSecond} (none if 0). */
+    /** A replica's resources when it has no node around it: its own throttle, no pacing. */
     public static NodeResources of(RaftSettings settings, SharedLogStore sharedLog) {
+        return of(settings, sharedLog, ElectionPacer.OFF);
+    }
+
+    /** The node's resources for {@code settings}: one throttle of {@code snapshotThrottleBytesPerSecond} (none if 0). */
+    public static NodeResources of(RaftSettings settings, SharedLogStore sharedLog, ElectionPacer pacer) {
         long rate = settings.snapshotThrottleBytesPerSecond();
         return new NodeResources(sharedLog, rate > 0 ? new ThroughputSnapshotThrottle(rate, THROTTLE_CYCLES_PER_S) : null,
-                new VoteGuard());
+                new VoteGuard(), pacer);
     }
 
     public NodeResources {
         Objects.requireNonNull(voteGuard, "voteGuard");
+        Objects.requireNonNull(pacer, "pacer");
     }
 
     public Optional<SharedLogStore> sharedLogStore() {

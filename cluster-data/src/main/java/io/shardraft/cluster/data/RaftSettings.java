@@ -9,8 +9,14 @@ import java.time.Duration;
  *
  * @param applyTimeout       how long a proposal may take to commit and apply before the caller gets
  *                           DEADLINE_EXCEEDED (outcome unknown); also the deadline of a forwarded write
- * @param heartbeatTimeout   leader heartbeat period (JRaft: electionTimeout / electionHeartbeatFactor)
- * @param electionTimeout    follower timeout before it starts an election
+ * @param heartbeatTimeout   leader heartbeat period; with quiet groups on it may be longer than the
+ *                           election timeout (followers of a reachable leader wait the quiet timeout), and it
+ *                           must be at most half the quiet election timeout
+ * @param electionTimeout    the election timeout of a replica that has no leader or whose leader's node does not
+ *                           answer the node's liveness pings ({@link NodeLiveness}): how soon failover starts
+ * @param quietElectionTimeout the election timeout of a follower whose leader's node answers, and the window in
+ *                           which a leader must hear from a quorum ({@link ElectionPacer}); equal to
+ *                           {@code electionTimeout}: quiet groups off, every replica waits the election timeout
  * @param leaderLeaseTimeout how long a leader may keep leading without hearing from a quorum;
  *                           must be shorter than the election timeout
  * @param snapshotInterval   the age trigger: at this period a group takes a snapshot if at least
@@ -42,6 +48,7 @@ public record RaftSettings(
         Duration applyTimeout,
         Duration heartbeatTimeout,
         Duration electionTimeout,
+        Duration quietElectionTimeout,
         Duration leaderLeaseTimeout,
         Duration snapshotInterval,
         long snapshotThreshold,
@@ -62,14 +69,26 @@ public record RaftSettings(
         positive(applyTimeout, "applyTimeout");
         positive(heartbeatTimeout, "heartbeatTimeout");
         positive(electionTimeout, "electionTimeout");
+        positive(quietElectionTimeout, "quietElectionTimeout");
         positive(leaderLeaseTimeout, "leaderLeaseTimeout");
         positive(snapshotInterval, "snapshotInterval");
         positive(retryBudget, "retryBudget");
         Preconditions.checkNotNull(logStore, "logStore");
         Preconditions.checkArgument(logStoreMemtableBytes >= 64 * 1024, "logStoreMemtableBytes must be at least 64 KiB, got %s",
                 logStoreMemtableBytes);
-        Preconditions.checkArgument(heartbeatTimeout.compareTo(electionTimeout) < 0,
-                "heartbeatTimeout (%s) must be shorter than electionTimeout (%s)", heartbeatTimeout, electionTimeout);
+        Preconditions.checkArgument(quietElectionTimeout.compareTo(electionTimeout) >= 0,
+                "quietElectionTimeout (%s) must not be shorter than electionTimeout (%s)", quietElectionTimeout,
+                electionTimeout);
+        Preconditions.checkArgument(quietElectionTimeout.toMillis() <= Integer.MAX_VALUE, "quietElectionTimeout too long");
+        if (quietElectionTimeout.equals(electionTimeout)) {
+            Preconditions.checkArgument(heartbeatTimeout.compareTo(electionTimeout) < 0,
+                    "heartbeatTimeout (%s) must be shorter than electionTimeout (%s) when quiet groups are off "
+                            + "(quietElectionTimeout equal to it)", heartbeatTimeout, electionTimeout);
+        } else {
+            Preconditions.checkArgument(heartbeatTimeout.multipliedBy(2).compareTo(quietElectionTimeout) <= 0,
+                    "heartbeatTimeout (%s) must be at most half the quietElectionTimeout (%s)", heartbeatTimeout,
+                    quietElectionTimeout);
+        }
         Preconditions.checkArgument(leaderLeaseTimeout.compareTo(electionTimeout) < 0,
                 "leaderLeaseTimeout (%s) must be shorter than electionTimeout (%s)", leaderLeaseTimeout, electionTimeout);
         Preconditions.checkArgument(electionTimeout.toMillis() <= Integer.MAX_VALUE, "electionTimeout too long");
@@ -95,10 +114,25 @@ public record RaftSettings(
         Preconditions.checkArgument(d != null && !d.isNegative() && !d.isZero(), "%s must be positive, got %s", name, d);
     }
 
-    /** JRaft's heartbeat period is electionTimeout / electionHeartbeatFactor. */
+    /** Whether followers of a reachable leader wait the longer {@link #quietElectionTimeout()}. */
+    public boolean quietGroups() {
+        return quietElectionTimeout.compareTo(electionTimeout) > 0;
+    }
+
+    /**
+     * JRaft's heartbeat period is electionTimeout / electionHeartbeatFactor when a node starts; with quiet groups
+     * {@link ElectionPacer#setHeartbeat} then sets the leader's heartbeat to {@link #heartbeatTimeout()} itself.
+     */
     int electionHeartbeatFactor() {
+        if (quietGroups()) {
+            // until the pacer sets the heartbeat (or when nothing paces the replica): JRaft's default ratio
+            return HEARTBEATS_PER_ELECTION_TIMEOUT;
+        }
         return (int) Math.max(2, electionTimeout.toMillis() / Math.max(1, heartbeatTimeout.toMillis()));
     }
+
+    /** JRaft's default electionHeartbeatFactor. */
+    static final int HEARTBEATS_PER_ELECTION_TIMEOUT = 10;
 
     /** JRaft expresses the leader lease as a percentage of the election timeout. */
     int leaderLeaseTimeRatio() {
@@ -114,6 +148,7 @@ public record RaftSettings(
                 .applyTimeout(applyTimeout)
                 .heartbeatTimeout(heartbeatTimeout)
                 .electionTimeout(electionTimeout)
+                .quietElectionTimeout(quietElectionTimeout)
                 .leaderLeaseTimeout(leaderLeaseTimeout)
                 .snapshotInterval(snapshotInterval)
                 .snapshotThreshold(snapshotThreshold)
@@ -129,11 +164,18 @@ public record RaftSettings(
                 .logStoreMemtableBytes(logStoreMemtableBytes);
     }
 
-    /** Builder with the defaults: 10 s apply, 100 ms heartbeat, 1 s election, 900 ms lease, snapshots after 100,000 entries, 64 MiB of commands or 600 s with at least one change, install-snapshot throttled to 64 MiB/s per node, the latest snapshot kept, writes refused below 256 MiB of free disk, 64 MiB messages, 16 MiB commands, 5 s retry budget, the shared log store with 64 MiB memtables. */
+    /** Builder with the defaults: 10 s apply, 1 s election, quiet election ten times that, heartbeat a tenth of the quiet election timeout (1 s), 900 ms lease, snapshots after 100,000 entries, 64 MiB of commands or 600 s with at least one change, install-snapshot throttled to 64 MiB/s per node, the latest snapshot kept, writes refused below 256 MiB of free disk, 64 MiB messages, 16 MiB commands, 5 s retry budget, the shared log store with 64 MiB memtables. */
     public static final class Builder {
+        /** The default quiet election timeout, in election timeouts. */
+        public static final int QUIET_FACTOR = 10;
+        /** The default heartbeat period, in fractions of the quiet election timeout (JRaft's own default ratio). */
+        public static final int HEARTBEATS_PER_QUIET_TIMEOUT = 10;
         private Duration applyTimeout = Duration.ofSeconds(10);
-        private Duration heartbeatTimeout = Duration.ofMillis(100);
+        /** Null: a tenth of the quiet election timeout. */
+        private Duration heartbeatTimeout;
         private Duration electionTimeout = Duration.ofMillis(1000);
+        /** Null: {@link #QUIET_FACTOR} times the election timeout. */
+        private Duration quietElectionTimeout;
         private Duration leaderLeaseTimeout = Duration.ofMillis(900);
         private Duration snapshotInterval = Duration.ofSeconds(600);
         private long snapshotThreshold = 1;
@@ -151,6 +193,7 @@ public record RaftSettings(
         public Builder applyTimeout(Duration v) { this.applyTimeout = v; return this; }
         public Builder heartbeatTimeout(Duration v) { this.heartbeatTimeout = v; return this; }
         public Builder electionTimeout(Duration v) { this.electionTimeout = v; return this; }
+        public Builder quietElectionTimeout(Duration v) { this.quietElectionTimeout = v; return this; }
         public Builder leaderLeaseTimeout(Duration v) { this.leaderLeaseTimeout = v; return this; }
         public Builder snapshotInterval(Duration v) { this.snapshotInterval = v; return this; }
         public Builder snapshotThreshold(long v) { this.snapshotThreshold = v; return this; }
@@ -166,7 +209,11 @@ public record RaftSettings(
         public Builder logStoreMemtableBytes(long v) { this.logStoreMemtableBytes = v; return this; }
 
         public RaftSettings build() {
-            return new RaftSettings(applyTimeout, heartbeatTimeout, electionTimeout, leaderLeaseTimeout,
+            Duration quiet = quietElectionTimeout != null ? quietElectionTimeout
+                    : electionTimeout == null ? null : electionTimeout.multipliedBy(QUIET_FACTOR);
+            Duration heartbeat = heartbeatTimeout != null ? heartbeatTimeout
+                    : quiet == null ? null : quiet.dividedBy(HEARTBEATS_PER_QUIET_TIMEOUT);
+            return new RaftSettings(applyTimeout, heartbeat, electionTimeout, quiet, leaderLeaseTimeout,
                     snapshotInterval, snapshotThreshold, snapshotEntries, snapshotBytes, snapshotThrottleBytesPerSecond,
                     snapshotsKept, minFreeDiskBytes, maxMessageBytes, maxCommandBytes, retryBudget, logStore,
                     logStoreMemtableBytes);

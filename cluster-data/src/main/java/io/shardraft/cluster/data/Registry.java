@@ -51,6 +51,8 @@ public final class Registry implements AutoCloseable {
     private ExecutorService readExecutor;
     private SharedLogStore sharedLog;
     private NodeResources resources;
+    private NodeLiveness liveness;
+    private ElectionPacer pacer;
     private volatile boolean started;
 
     public Registry(RegistryConfig config) {
@@ -77,7 +79,8 @@ public final class Registry implements AutoCloseable {
             return;
         }
         this.sharedLog = openLogStore();
-        this.resources = NodeResources.of(config.settings(), sharedLog);
+        createPacing();
+        this.resources = NodeResources.of(config.settings(), sharedLog, pacer);
         NodeAddress self = config.self();
         this.endpoint = new Endpoint(self.host(), self.raftPort());
         BoltRpcServer server = new BoltRpcServer(
@@ -85,6 +88,7 @@ public final class Registry implements AutoCloseable {
         // JRaft's processors, RequestVote guarded: replicas restored from their peers vote only once caught up
         GuardedVoteProcessor.register(server, resources.voteGuard());
         if (!server.init(null)) {
+            stopPacing();
             closeLogStore();
             throw ReplicationException.unavailable("cannot start the Raft RPC server of node " + config.nodeId()
                     + " on " + config.bindHost() + ":" + config.raftPort());
@@ -97,6 +101,11 @@ public final class Registry implements AutoCloseable {
             LOG.info("node {} dials peer {} at {} (raft) and {} (gRPC)", config.nodeId(), peer, dial.raftEndpoint(),
                     dial.grpcTarget());
         });
+        // after the routes: the pings take the same way as the groups' traffic
+        if (liveness != null) {
+            liveness.start();
+        }
+        pacer.start();
         this.scheduler = Executors.newSingleThreadScheduledExecutor(new ThreadFactoryBuilder()
                 .setNameFormat("shardraft-retry-" + config.nodeId()).setDaemon(true).build());
         int readThreads = Math.max(2, Runtime.getRuntime().availableProcessors() * 2);
@@ -125,6 +134,7 @@ public final class Registry implements AutoCloseable {
         }
         indices.clear();
         routers.clear();
+        stopPacing();
         NodeManager.getInstance().removeAddress(endpoint);
         config.peerRoutes().dial().forEach((peer, dial) -> {
             NodeAddress own = config.addressResolver().resolve(peer).orElseThrow();
@@ -144,6 +154,39 @@ public final class Registry implements AutoCloseable {
         }
         closeLogStore();
         LOG.info("registry of node {} shut down", config.nodeId());
+    }
+
+    /**
+     * Quiet groups (on unless the quiet election timeout equals the election timeout): the node pings its peers
+     * every tenth of the election timeout and suspects one unheard for an election timeout; the pacer applies that
+     * to every replica at the ping rate. See {@link ElectionPacer}.
+     */
+    private void createPacing() {
+        RaftSettings s = config.settings();
+        if (!s.quietGroups()) {
+            this.pacer = ElectionPacer.OFF;
+            return;
+        }
+        Duration tick = Duration.ofMillis(Math.max(1, s.electionTimeout().toMillis() / 10));
+        this.liveness = new NodeLiveness(config.nodeId(), config.addressResolver(), tick, s.electionTimeout());
+        this.pacer = new ElectionPacer(liveness, config.addressResolver(), s, tick);
+    }
+
+    private void stopPacing() {
+        pacer.close();
+        if (liveness != null) {
+            liveness.close();
+            liveness = null;
+        }
+    }
+
+    /** The node's view of which peers answer; empty with quiet groups off. */
+    public Optional<NodeLiveness> liveness() {
+        return Optional.ofNullable(liveness);
+    }
+
+    ElectionPacer pacer() {
+        return pacer;
     }
 
     private SharedLogStore openLogStore() {

@@ -60,6 +60,8 @@ public final class ShardStore implements AutoCloseable {
     private final DiskSpaceGuard disk;
     /** The node's replicas that withhold their votes; this one while it catches up after {@link PeerRestore}. */
     private final VoteGuard votes;
+    /** Sets this replica's election timeout from the node's liveness view (quiet groups), or does nothing. */
+    private final ElectionPacer pacer;
     private HostShard shard;
     private volatile ShardStateMachine fsm;
     private volatile Node node;
@@ -80,6 +82,7 @@ public final class ShardStore implements AutoCloseable {
         this.sharedLog = node.sharedLog();
         this.snapshotThrottle = node.snapshotThrottle();
         this.votes = node.voteGuard();
+        this.pacer = node.pacer();
         this.clock = clock;
         this.description = "index '" + config.index() + "' shard '" + config.shard() + "'";
         this.disk = new DiskSpaceGuard(config.nodeId(), config.dataPath(), config.settings().minFreeDiskBytes());
@@ -198,6 +201,7 @@ public final class ShardStore implements AutoCloseable {
     private Node initNode(ShardStateMachine machine, Path logDir) {
         Node n = RaftServiceFactory.createRaftNode(config.groupId(), peerOf(config.nodeId()));
         if (n.init(nodeOptions(machine, logDir))) {
+            pacer.add(this, n);
             return n;
         }
         n.shutdown();
@@ -295,6 +299,7 @@ public final class ShardStore implements AutoCloseable {
             stopped = true;
             n = node;
         }
+        pacer.remove(this);
         if (n != null) {
             n.shutdown();
             joinBounded(n);
@@ -418,6 +423,12 @@ public final class ShardStore implements AutoCloseable {
             f.completeExceptionally(e);
         }
         return f;
+    }
+
+    /** The replica's JRaft node while it runs; null before start and once stopped. */
+    Node raftNode() {
+        Node n = node;
+        return stopped ? null : n;
     }
 
     public boolean isLeader() {

@@ -24,11 +24,24 @@ class UnitsTest {
     void settingsHaveValidatedDefaults() {
         RaftSettings d = RaftSettings.DEFAULTS;
         assertEquals(Duration.ofMillis(1000), d.electionTimeout());
+        assertEquals(Duration.ofSeconds(10), d.quietElectionTimeout());
+        assertTrue(d.quietGroups());
+        // quiet groups: heartbeats may be as long as the election timeout, at most half the quiet one
+        assertEquals(Duration.ofSeconds(1), d.heartbeatTimeout());
         assertEquals(10, d.electionHeartbeatFactor());
         assertEquals(90, d.leaderLeaseTimeRatio());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> d.toBuilder().heartbeatTimeout(Duration.ofSeconds(2)).build());
-        assertTrue(e.getMessage().contains("heartbeatTimeout"), e.getMessage());
+                () -> d.toBuilder().heartbeatTimeout(Duration.ofSeconds(6)).build());
+        assertTrue(e.getMessage().contains("at most half the quietElectionTimeout"), e.getMessage());
+        RaftSettings off = RaftSettings.builder().quietElectionTimeout(d.electionTimeout()).build();
+        assertFalse(off.quietGroups());
+        assertEquals(Duration.ofMillis(100), off.heartbeatTimeout(), "quiet off: a tenth of the election timeout");
+        e = assertThrows(IllegalArgumentException.class,
+                () -> off.toBuilder().heartbeatTimeout(Duration.ofSeconds(1)).build());
+        assertTrue(e.getMessage().contains("when quiet groups are off"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> d.toBuilder().quietElectionTimeout(Duration.ofMillis(999)).build());
+        assertTrue(e.getMessage().contains("must not be shorter than electionTimeout"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> d.toBuilder().leaderLeaseTimeout(Duration.ofSeconds(1)).build());
         assertTrue(e.getMessage().contains("leaderLeaseTimeout"));
         e = assertThrows(IllegalArgumentException.class, () -> d.toBuilder().applyTimeout(Duration.ZERO).build());

@@ -1,0 +1,179 @@
+package io.shardraft.cluster.data;
+
+import static io.shardraft.cluster.testing.InProcessCluster.shardName;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.alipay.sofa.jraft.Node;
+import eu.rekawek.toxiproxy.Proxy;
+import io.shardraft.api.v1.ObjectData;
+import io.shardraft.cluster.testing.InProcessCluster;
+import io.shardraft.cluster.testing.MemoryHostShard;
+import io.shardraft.testkit.ToxiproxyServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Quiet groups on real JRaft nodes: idle followers wait the quiet election timeout while their leader's node answers
+ * the liveness pings, and yet a group whose leader goes away gets a new leader long before that timeout, whether the
+ * leader's node stops answering or the leader's group stops (JRaft's stopping leader wakes a follower).
+ */
+class QuietGroupsTest {
+    private static final String INDEX = "quiet";
+    private static final String SHARD = shardName(0);
+    /** Longer than any wait below: a new leader within a wait did not come from the quiet timeout. */
+    private static final Duration QUIET = Duration.ofSeconds(60);
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dir;
+
+    private static RaftSettings settings(Duration election, Duration heartbeat) {
+        return InProcessCluster.testSettings().toBuilder()
+                .electionTimeout(election)
+                .leaderLeaseTimeout(election.multipliedBy(9).dividedBy(10))
+                .quietElectionTimeout(QUIET)
+                .heartbeatTimeout(heartbeat)
+                .build();
+    }
+
+    private static InProcessCluster memoryCluster(Path dir, RaftSettings settings) {
+        return new InProcessCluster(dir, 3, settings, (i, s, d) -> new MemoryHostShard());
+    }
+
+    @Test
+    void idleReplicasWaitTheQuietTimeoutAndLeadersHeartbeatAtTheQuietPeriod() {
+        try (InProcessCluster cluster = InProcessCluster.startMemory(dir, 3)) {
+            RaftSettings s = cluster.settings();
+            assertTrue(s.quietGroups(), "the test settings keep the defaults' quiet groups");
+            cluster.createIndex(INDEX, 1);
+            cluster.awaitLeader(INDEX, SHARD, WAIT);
+            int quiet = (int) s.quietElectionTimeout().toMillis();
+            InProcessCluster.awaitTrue(() -> cluster.running().stream().allMatch(id ->
+                            electionTimeout(cluster, id) == quiet), WAIT,
+                    () -> "election timeouts " + cluster.running().stream().map(id -> id + "="
+                            + electionTimeout(cluster, id)).toList() + ", wanted " + quiet + " on every replica");
+            for (String id : cluster.running()) {
+                Node node = cluster.store(id, INDEX, SHARD).raftNode();
+                assertEquals(s.heartbeatTimeout().toMillis(), LeaderHeartbeat.get(node),
+                        "the replicators " + id + " starts when it leads heartbeat at the quiet period");
+                assertEquals(Set.of(), cluster.registry(id).liveness().orElseThrow().suspected());
+            }
+        }
+    }
+
+    private static int electionTimeout(InProcessCluster cluster, String id) {
+        ShardStore store = cluster.store(id, INDEX, SHARD);
+        Node node = store.raftNode();
+        int set = node.getOptions().getElectionTimeoutMs();
+        return set == cluster.registry(id).pacer().electionTimeoutOf(store) ? set : -set;
+    }
+
+    @Test
+    void aStoppedNodeIsSuspectedAndHeardAgainWhenItIsBack() {
+        try (InProcessCluster cluster = InProcessCluster.startMemory(dir, 3)) {
+            NodeLiveness node1 = cluster.registry("node1").liveness().orElseThrow();
+            assertFalse(node1.suspected("node3"));
+            cluster.stop("node3");
+            InProcessCluster.awaitTrue(() -> node1.suspected("node3"), WAIT, () -> "node1 never suspected node3");
+            assertEquals(Set.of("node3"), node1.suspected());
+            cluster.start("node3");
+            InProcessCluster.awaitTrue(() -> !node1.suspected("node3"), WAIT, () -> "node1 never heard node3 again");
+        }
+    }
+
+    @Test
+    void aLeaderWhoseNodeStopsAnsweringIsReplacedLongBeforeTheQuietTimeout() throws Exception {
+        // heartbeats far apart (they still reach the followers, the cut is on the leader's incoming side only): only
+        // the liveness pings tell the followers that the leader's node is gone
+        RaftSettings settings = settings(Duration.ofMillis(500), Duration.ofSeconds(2));
+        try (ToxiproxyServer toxiproxy = ToxiproxyServer.start(); InProcessCluster cluster = memoryCluster(dir, settings)) {
+            Map<String, Proxy> proxies = new LinkedHashMap<>();
+            Map<String, NodeAddress> dial = new LinkedHashMap<>();
+            for (String id : cluster.nodeIds()) {
+                NodeAddress a = cluster.address(id);
+                Proxy p = toxiproxy.proxy(id + "-raft", a.raftEndpoint());
+                proxies.put(id, p);
+                dial.put(id, new NodeAddress(a.host(), ToxiproxyServer.port(p), a.grpcPort()));
+            }
+            cluster.routeThrough(dial);
+            cluster.startAll();
+            cluster.createIndex(INDEX, 1);
+            String old = cluster.awaitLeader(INDEX, SHARD, WAIT);
+            List<String> others = cluster.nodeIds().stream().filter(id -> !id.equals(old)).toList();
+            InProcessCluster.awaitTrue(() -> others.stream().allMatch(id -> electionTimeout(cluster, id)
+                    == QUIET.toMillis()), WAIT, () -> "the followers never went quiet");
+
+            proxies.get(old).disable();
+            for (String id : others) {
+                NodeLiveness l = cluster.registry(id).liveness().orElseThrow();
+                InProcessCluster.awaitTrue(() -> l.suspected(old), WAIT, () -> id + " never suspected " + old);
+            }
+            InProcessCluster.awaitTrue(() -> leaderAmong(cluster, others).isPresent(), WAIT,
+                    () -> "no new leader among " + others + " within " + WAIT + " (the quiet timeout is " + QUIET + ")");
+            String now = leaderAmong(cluster, others).orElseThrow();
+            // the new leader commits with the other follower, without the cut-off node
+            cluster.registry(now).router(INDEX).putObject(SHARD, object()).get(20, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aGroupWhoseLeaderStopsOnANodeThatStillAnswersDoesNotWaitTheQuietTimeout() throws Exception {
+        try (InProcessCluster cluster = memoryCluster(dir, settings(Duration.ofSeconds(1), Duration.ofSeconds(1)))) {
+            cluster.startAll();
+            cluster.createIndex(INDEX, 1);
+            String first = cluster.awaitLeader(INDEX, SHARD, WAIT);
+            List<String> others = cluster.nodeIds().stream().filter(id -> !id.equals(first)).toList();
+            InProcessCluster.awaitTrue(() -> others.stream().allMatch(id -> electionTimeout(cluster, id)
+                    == QUIET.toMillis()), WAIT, () -> "the followers never went quiet");
+
+            // the group stops on the leader's node, which keeps answering pings: the followers still hear from the node,
+            // so they stay quiet; JRaft's stopping leader wakes one of them (TimeoutNow)
+            assertTrue(cluster.registry(first).requireRaft(INDEX).stopStore(SHARD));
+            InProcessCluster.awaitTrue(() -> leaderAmong(cluster, others).isPresent(), WAIT,
+                    () -> "no new leader among " + others + " after the leader's group stopped");
+            String second = leaderAmong(cluster, others).orElseThrow();
+            cluster.registry(second).router(INDEX).putObject(SHARD, object()).get(20, TimeUnit.SECONDS);
+
+            // the whole node of the new leader shuts down: the last replica left takes over
+            List<String> left = others.stream().filter(id -> !id.equals(second)).toList();
+            InProcessCluster.awaitTrue(() -> electionTimeout(cluster, left.get(0)) == QUIET.toMillis(), WAIT,
+                    () -> "the last follower never went quiet");
+            // a quorum needs the first node's replica back: the group starts there again
+            cluster.registry(first).requireRaft(INDEX).getOrCreateStore(SHARD, cluster.nodeIds(),
+                    cluster.registry(first).dataPath(INDEX, SHARD));
+            InProcessCluster.awaitTrue(() -> cluster.store(first, INDEX, SHARD).leaderId().equals(Optional.of(second)),
+                    WAIT, () -> first + " never followed " + second);
+            cluster.stop(second);
+            List<String> survivors = cluster.nodeIds().stream().filter(id -> !id.equals(second)).toList();
+            InProcessCluster.awaitTrue(() -> leaderAmong(cluster, survivors).isPresent(), WAIT,
+                    () -> "no new leader among " + survivors + " after " + second + " shut down");
+        }
+    }
+
+    /** The replica among {@code ids} that leads and that every other one of {@code ids} follows. */
+    private static Optional<String> leaderAmong(InProcessCluster cluster, List<String> ids) {
+        for (String id : ids) {
+            ShardStore s = cluster.store(id, INDEX, SHARD);
+            if (s.isLeader() && ids.stream().filter(o -> !o.equals(id))
+                    .allMatch(o -> cluster.store(o, INDEX, SHARD).leaderId().equals(Optional.of(id)))) {
+                return Optional.of(id);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static ObjectData object() {
+        return ObjectData.newBuilder().setId(UUID.randomUUID().toString()).setPropertiesJson("{}").build();
+    }
+}
