@@ -23,10 +23,11 @@ import org.apache.logging.log4j.Logger;
  * <p>Every {@code interval} the pacer sets each group replica's JRaft election timeout from what the node's
  * {@link NodeLiveness} sees:
  * <ul>
- *   <li>a follower whose leader's node answers waits the quiet election timeout, many heartbeats long, so sparse
- *       heartbeats never look like a lost leader;</li>
- *   <li>a replica without a leader, or whose leader's node is suspected, waits the (short) election timeout, so it
- *       starts an election as soon as the leader has been silent that long;</li>
+ *   <li>a follower whose leader's node answers and whose leader it heard within two heartbeats waits the quiet
+ *       election timeout, many heartbeats long, so sparse heartbeats never look like a lost leader;</li>
+ *   <li>a replica without a leader, whose leader's node is suspected, or that missed two heartbeats (the leader's
+ *       node may answer and yet the group there be gone: a restart, a stopped group) waits the short election
+ *       timeout, so it starts an election as soon as the leader has been silent that long;</li>
  *   <li>a leader keeps the quiet timeout (the window in which it must hear from a quorum) while a quorum of its
  *       members answers, and the election timeout once it does not, so it steps down as fast as before.</li>
  * </ul>
@@ -45,6 +46,8 @@ public final class ElectionPacer implements AutoCloseable {
     private final int electionMs;
     private final int quietElectionMs;
     private final int heartbeatMs;
+    /** A follower that has not heard from its leader's group for longer is kept ready to elect, pings or not. */
+    private final long silenceLimitMs;
     private final Duration interval;
     /** Each paced replica and the election timeout last set on it. */
     private final ConcurrentHashMap<ShardStore, Integer> paced = new ConcurrentHashMap<>();
@@ -56,6 +59,7 @@ public final class ElectionPacer implements AutoCloseable {
         this.electionMs = 0;
         this.quietElectionMs = 0;
         this.heartbeatMs = 0;
+        this.silenceLimitMs = 0;
         this.interval = null;
         this.nodeOfEndpoint = Map.of();
     }
@@ -73,6 +77,7 @@ public final class ElectionPacer implements AutoCloseable {
         this.electionMs = (int) settings.electionTimeout().toMillis();
         this.quietElectionMs = (int) settings.quietElectionTimeout().toMillis();
         this.heartbeatMs = (int) settings.heartbeatTimeout().toMillis();
+        this.silenceLimitMs = 2L * heartbeatMs + electionMs / 2;
         this.interval = interval;
         Map<String, String> nodes = new HashMap<>();
         for (String id : resolver.nodeIds()) {
@@ -103,7 +108,7 @@ public final class ElectionPacer implements AutoCloseable {
         if (!active()) {
             return;
         }
-        LeaderHeartbeat.set(node, heartbeatMs);
+        NodeInternals.setHeartbeat(node, heartbeatMs);
         paced.put(store, electionMs);
     }
 
@@ -154,6 +159,12 @@ public final class ElectionPacer implements AutoCloseable {
         }
         PeerId leader = node.getLeaderId();
         if (leader == null || leader.isEmpty()) {
+            return true;
+        }
+        if (NodeInternals.leaderSilenceMs(node) > silenceLimitMs) {
+            // two heartbeats missed: the group's leader is silent though its node may answer (restarted, or the group
+            // stopped there). Staying quiet would also let every flip of the liveness view restart the election
+            // timer and postpone an election that is due.
             return true;
         }
         String leaderNode = nodeOfEndpoint.get(leader.getEndpoint().toString());

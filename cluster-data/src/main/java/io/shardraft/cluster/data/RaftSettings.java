@@ -121,7 +121,7 @@ public record RaftSettings(
 
     /**
      * JRaft's heartbeat period is electionTimeout / electionHeartbeatFactor when a node starts; with quiet groups
-     * {@link ElectionPacer#setHeartbeat} then sets the leader's heartbeat to {@link #heartbeatTimeout()} itself.
+     * {@link NodeInternals#setHeartbeat} then sets the leader's heartbeat to {@link #heartbeatTimeout()} itself.
      */
     int electionHeartbeatFactor() {
         if (quietGroups()) {

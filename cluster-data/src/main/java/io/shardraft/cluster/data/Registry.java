@@ -163,7 +163,8 @@ public final class Registry implements AutoCloseable {
      */
     private void createPacing() {
         RaftSettings s = config.settings();
-        if (!s.quietGroups()) {
+        if (!s.quietGroups() || !NodeInternals.AVAILABLE) {
+            // without NodeInternals a leader would heartbeat at JRaft's own period of the short timeout: safe, not quiet
             this.pacer = ElectionPacer.OFF;
             return;
         }

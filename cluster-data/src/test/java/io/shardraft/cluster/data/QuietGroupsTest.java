@@ -65,7 +65,7 @@ class QuietGroupsTest {
                             + electionTimeout(cluster, id)).toList() + ", wanted " + quiet + " on every replica");
             for (String id : cluster.running()) {
                 Node node = cluster.store(id, INDEX, SHARD).raftNode();
-                assertEquals(s.heartbeatTimeout().toMillis(), LeaderHeartbeat.get(node),
+                assertEquals(s.heartbeatTimeout().toMillis(), NodeInternals.heartbeat(node),
                         "the replicators " + id + " starts when it leads heartbeat at the quiet period");
                 assertEquals(Set.of(), cluster.registry(id).liveness().orElseThrow().suspected());
             }
