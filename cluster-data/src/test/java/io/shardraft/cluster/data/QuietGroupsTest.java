@@ -108,11 +108,8 @@ class QuietGroupsTest {
             }
             cluster.routeThrough(dial);
             cluster.startAll();
-            cluster.createIndex(INDEX, 1);
-            String old = cluster.awaitLeader(INDEX, SHARD, WAIT);
-            List<String> others = cluster.nodeIds().stream().filter(id -> !id.equals(old)).toList();
-            InProcessCluster.awaitTrue(() -> others.stream().allMatch(id -> electionTimeout(cluster, id)
-                    == QUIET.toMillis()), WAIT, () -> "the followers never went quiet");
+            String old = leaderWithQuietFollowers(cluster);
+            List<String> others = others(cluster, old);
 
             proxies.get(old).disable();
             for (String id : others) {
@@ -131,11 +128,8 @@ class QuietGroupsTest {
     void aGroupWhoseLeaderStopsOnANodeThatStillAnswersDoesNotWaitTheQuietTimeout() throws Exception {
         try (InProcessCluster cluster = memoryCluster(dir, settings(Duration.ofSeconds(1), Duration.ofSeconds(1)))) {
             cluster.startAll();
-            cluster.createIndex(INDEX, 1);
-            String first = cluster.awaitLeader(INDEX, SHARD, WAIT);
-            List<String> others = cluster.nodeIds().stream().filter(id -> !id.equals(first)).toList();
-            InProcessCluster.awaitTrue(() -> others.stream().allMatch(id -> electionTimeout(cluster, id)
-                    == QUIET.toMillis()), WAIT, () -> "the followers never went quiet");
+            String first = leaderWithQuietFollowers(cluster);
+            List<String> others = others(cluster, first);
 
             // the group stops on the leader's node, which keeps answering pings: the followers still hear from the node,
             // so they stay quiet; JRaft's stopping leader wakes one of them (TimeoutNow)
@@ -155,10 +149,24 @@ class QuietGroupsTest {
             InProcessCluster.awaitTrue(() -> cluster.store(first, INDEX, SHARD).leaderId().equals(Optional.of(second)),
                     WAIT, () -> first + " never followed " + second);
             cluster.stop(second);
-            List<String> survivors = cluster.nodeIds().stream().filter(id -> !id.equals(second)).toList();
+            List<String> survivors = others(cluster, second);
             InProcessCluster.awaitTrue(() -> leaderAmong(cluster, survivors).isPresent(), WAIT,
                     () -> "no new leader among " + survivors + " after " + second + " shut down");
         }
+    }
+
+    /** Creates the one-shard index, waits for its leader and for the other replicas to go quiet; returns the leader. */
+    private static String leaderWithQuietFollowers(InProcessCluster cluster) {
+        cluster.createIndex(INDEX, 1);
+        String leader = cluster.awaitLeader(INDEX, SHARD, WAIT);
+        List<String> followers = others(cluster, leader);
+        InProcessCluster.awaitTrue(() -> followers.stream().allMatch(id -> electionTimeout(cluster, id)
+                == QUIET.toMillis()), WAIT, () -> "the followers never went quiet");
+        return leader;
+    }
+
+    private static List<String> others(InProcessCluster cluster, String id) {
+        return cluster.nodeIds().stream().filter(o -> !o.equals(id)).toList();
     }
 
     /** The replica among {@code ids} that leads and that every other one of {@code ids} follows. */
