@@ -6,11 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.alipay.sofa.jraft.Node;
+import com.alipay.sofa.jraft.ReplicatorGroup;
+import com.alipay.sofa.jraft.core.NodeImpl;
+import com.alipay.sofa.jraft.entity.PeerId;
 import eu.rekawek.toxiproxy.Proxy;
 import io.shardraft.api.v1.ObjectData;
 import io.shardraft.cluster.testing.InProcessCluster;
 import io.shardraft.cluster.testing.MemoryHostShard;
 import io.shardraft.testkit.ToxiproxyServer;
+import java.lang.reflect.Field;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -125,6 +129,31 @@ class QuietGroupsTest {
     }
 
     @Test
+    void aFollowerThatStopsHearingItsLeaderIsReadyToElectThoughTheLeadersNodeAnswers() throws Exception {
+        try (InProcessCluster cluster = memoryCluster(dir, settings(Duration.ofSeconds(1), Duration.ofSeconds(1)))) {
+            cluster.startAll();
+            String leader = leaderWithQuietFollowers(cluster);
+            String follower = others(cluster, leader).get(0);
+            // the leader's node keeps answering pings; only the group's heartbeats to this follower stop
+            NodeAddress a = cluster.address(follower);
+            assertTrue(replicators(cluster.store(leader, INDEX, SHARD).raftNode())
+                    .stopReplicator(new PeerId(a.host(), a.raftPort())));
+            long shortTimeout = cluster.settings().electionTimeout().toMillis();
+            InProcessCluster.awaitTrue(() -> electionTimeout(cluster, follower) == shortTimeout, WAIT,
+                    () -> follower + " kept the quiet timeout with its leader silent: " + electionTimeout(cluster, follower));
+            assertFalse(cluster.registry(follower).liveness().orElseThrow().suspected(leader),
+                    "the leader's node answered all along");
+        }
+    }
+
+    /** The leader's replicators (JRaft keeps them private; stopping one silences the group towards that peer). */
+    private static ReplicatorGroup replicators(Node node) throws ReflectiveOperationException {
+        Field f = NodeImpl.class.getDeclaredField("replicatorGroup");
+        f.setAccessible(true);
+        return (ReplicatorGroup) f.get(node);
+    }
+
+    @Test
     void aGroupWhoseLeaderStopsOnANodeThatStillAnswersDoesNotWaitTheQuietTimeout() throws Exception {
         try (InProcessCluster cluster = memoryCluster(dir, settings(Duration.ofSeconds(1), Duration.ofSeconds(1)))) {
             cluster.startAll();
@@ -160,8 +189,9 @@ class QuietGroupsTest {
         cluster.createIndex(INDEX, 1);
         String leader = cluster.awaitLeader(INDEX, SHARD, WAIT);
         List<String> followers = others(cluster, leader);
-        InProcessCluster.awaitTrue(() -> followers.stream().allMatch(id -> electionTimeout(cluster, id)
-                == QUIET.toMillis()), WAIT, () -> "the followers never went quiet");
+        long quiet = cluster.settings().quietElectionTimeout().toMillis();
+        InProcessCluster.awaitTrue(() -> followers.stream().allMatch(id -> electionTimeout(cluster, id) == quiet),
+                WAIT, () -> "the followers never went quiet");
         return leader;
     }
 
