@@ -9,14 +9,12 @@ import com.alipay.sofa.jraft.util.Endpoint;
 import com.alipay.sofa.jraft.util.RpcFactoryHelper;
 import com.google.common.base.Preconditions;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
-import com.google.protobuf.Message;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -115,26 +113,6 @@ public final class NodeLiveness implements AutoCloseable {
         return out;
     }
 
-    /** Sends {@code request} to {@code nodeId}'s Raft port without waiting; {@code onAnswer} gets null on failure. */
-    private void send(String nodeId, Message request, java.util.function.Consumer<Object> onAnswer) {
-        RpcClient c = client;
-        Endpoint to = peers.get(nodeId);
-        if (c == null || to == null) {
-            onAnswer.accept(null);
-            return;
-        }
-        try {
-            c.invokeAsync(to, request, null, callback(onAnswer), suspectAfterMs);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            onAnswer.accept(null);
-        } catch (Exception e) {
-            LOG.debug("node {} could not send {} to {}: {}", selfId, request.getClass().getSimpleName(), nodeId,
-                    e.toString());
-            onAnswer.accept(null);
-        }
-    }
-
     private void tick() {
         try {
             for (Map.Entry<String, Endpoint> peer : peers.entrySet()) {
@@ -161,13 +139,23 @@ public final class NodeLiveness implements AutoCloseable {
             c.checkConnection(to, true);
         }
         PingRequest ping = PingRequest.newBuilder().setSendTimestamp(System.currentTimeMillis()).build();
-        send(id, ping, answer -> {
-            if (answer instanceof ErrorResponse r && r.getErrorCode() == 0) {
+        // the answer only records a time: Bolt's own thread runs it (InvokeCallback's default executor)
+        InvokeCallback answered = (result, err) -> {
+            if (err == null && result instanceof ErrorResponse r && r.getErrorCode() == 0) {
                 lastHeard.put(id, clockMs.getAsLong());
                 answeredOnce.add(id);
             }
             busy.set(false);
-        });
+        };
+        try {
+            c.invokeAsync(to, ping, null, answered, suspectAfterMs);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            busy.set(false);
+        } catch (Exception e) {
+            LOG.debug("node {} could not ping {}: {}", selfId, id, e.toString());
+            busy.set(false);
+        }
     }
 
     private void report() {
@@ -185,20 +173,6 @@ public final class NodeLiveness implements AutoCloseable {
                 }
             }
         }
-    }
-
-    private static InvokeCallback callback(java.util.function.Consumer<Object> onAnswer) {
-        return new InvokeCallback() {
-            @Override
-            public void complete(Object result, Throwable err) {
-                onAnswer.accept(err == null ? result : null);
-            }
-
-            @Override
-            public Executor executor() {
-                return null; // the answer only records a time or logs: Bolt's own thread will do
-            }
-        };
     }
 
     @Override

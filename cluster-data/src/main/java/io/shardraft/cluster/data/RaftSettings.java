@@ -126,13 +126,11 @@ public record RaftSettings(
     int electionHeartbeatFactor() {
         if (quietGroups()) {
             // until the pacer sets the heartbeat (or when nothing paces the replica): JRaft's default ratio
-            return HEARTBEATS_PER_ELECTION_TIMEOUT;
+            return Builder.HEARTBEATS_PER_TIMEOUT;
         }
         return (int) Math.max(2, electionTimeout.toMillis() / Math.max(1, heartbeatTimeout.toMillis()));
     }
 
-    /** JRaft's default electionHeartbeatFactor. */
-    static final int HEARTBEATS_PER_ELECTION_TIMEOUT = 10;
 
     /** JRaft expresses the leader lease as a percentage of the election timeout. */
     int leaderLeaseTimeRatio() {
@@ -168,8 +166,8 @@ public record RaftSettings(
     public static final class Builder {
         /** The default quiet election timeout, in election timeouts. */
         public static final int QUIET_FACTOR = 10;
-        /** The default heartbeat period, in fractions of the quiet election timeout (JRaft's own default ratio). */
-        public static final int HEARTBEATS_PER_QUIET_TIMEOUT = 10;
+        /** Heartbeats per election timeout: JRaft's default electionHeartbeatFactor; the default quiet heartbeat too. */
+        public static final int HEARTBEATS_PER_TIMEOUT = 10;
         private Duration applyTimeout = Duration.ofSeconds(10);
         /** Null: a tenth of the quiet election timeout. */
         private Duration heartbeatTimeout;
@@ -212,7 +210,7 @@ public record RaftSettings(
             Duration quiet = quietElectionTimeout != null ? quietElectionTimeout
                     : electionTimeout == null ? null : electionTimeout.multipliedBy(QUIET_FACTOR);
             Duration heartbeat = heartbeatTimeout != null ? heartbeatTimeout
-                    : quiet == null ? null : quiet.dividedBy(HEARTBEATS_PER_QUIET_TIMEOUT);
+                    : quiet == null ? null : quiet.dividedBy(HEARTBEATS_PER_TIMEOUT);
             return new RaftSettings(applyTimeout, heartbeat, electionTimeout, quiet, leaderLeaseTimeout,
                     snapshotInterval, snapshotThreshold, snapshotEntries, snapshotBytes, snapshotThrottleBytesPerSecond,
                     snapshotsKept, minFreeDiskBytes, maxMessageBytes, maxCommandBytes, retryBudget, logStore,
