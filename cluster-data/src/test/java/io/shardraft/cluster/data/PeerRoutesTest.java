@@ -88,7 +88,8 @@ class PeerRoutesTest {
                 grpc.disable();
                 ExecutionException e = assertThrows(ExecutionException.class, () -> client.lastAppliedIndex(node3,
                         "routed", shard, Duration.ofSeconds(2)).get(10, TimeUnit.SECONDS));
-                assertEquals(ReplicationException.Reason.UNAVAILABLE, ReplicationException.find(e).orElseThrow().reason());
+                ReplicationException cut = ReplicationException.find(e).orElseThrow();
+                assertEquals(ReplicationException.Reason.UNAVAILABLE, cut.reason(), cut::getMessage);
                 grpc.enable();
                 InProcessCluster.awaitTrue(() -> {
                     try {
