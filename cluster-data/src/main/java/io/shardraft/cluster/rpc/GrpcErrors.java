@@ -1,5 +1,6 @@
 package io.shardraft.cluster.rpc;
 
+import com.google.common.base.Throwables;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -96,25 +97,17 @@ public final class GrpcErrors {
      * answers carry no I/O cause and stay INTERNAL.
      */
     private static boolean brokenConnection(Status status) {
-        if (status.getCode() != Status.Code.INTERNAL && status.getCode() != Status.Code.UNKNOWN) {
-            return false;
-        }
-        for (Throwable c = status.getCause(); c != null; c = c.getCause()) {
-            if (c instanceof java.io.IOException) {
-                return true;
-            }
-        }
-        return false;
+        return (status.getCode() == Status.Code.INTERNAL || status.getCode() == Status.Code.UNKNOWN)
+                && causedBy(status.getCause(), java.io.IOException.class);
     }
 
     /** The call failed to connect at all (refused), so the request never left this node. */
     private static boolean neverConnected(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof java.net.ConnectException) {
-                return true;
-            }
-        }
-        return false;
+        return causedBy(t, java.net.ConnectException.class);
+    }
+
+    private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
+        return t != null && Throwables.getCausalChain(t).stream().anyMatch(type::isInstance);
     }
 
     private static Reason parse(String name) {
