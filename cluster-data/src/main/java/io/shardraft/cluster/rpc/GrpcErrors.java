@@ -96,7 +96,7 @@ public final class GrpcErrors {
      * in it, so callers get UNAVAILABLE and retry or fail over as for any other cut. The server's own INTERNAL
      * answers carry no I/O cause and stay INTERNAL.
      */
-    private static boolean brokenConnection(Status status) {
+    public static boolean brokenConnection(Status status) {
         return (status.getCode() == Status.Code.INTERNAL || status.getCode() == Status.Code.UNKNOWN)
                 && causedBy(status.getCause(), java.io.IOException.class);
     }

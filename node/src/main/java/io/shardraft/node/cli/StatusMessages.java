@@ -2,6 +2,7 @@ package io.shardraft.node.cli;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.shardraft.cluster.rpc.GrpcErrors;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -15,7 +16,8 @@ final class StatusMessages {
         Status status = e.getStatus();
         String where = target == null ? "the node" : "node " + target;
         String description = status.getDescription() == null ? "" : status.getDescription().strip();
-        return switch (status.getCode()) {
+        Status.Code code = GrpcErrors.brokenConnection(status) ? Status.Code.UNAVAILABLE : status.getCode();
+        return switch (code) {
             case UNAVAILABLE -> isConnectFailure(status)
                     ? "cannot reach " + where + " (is the cluster running? see `shardraft cluster up`)"
                     : where + " is unavailable" + (description.isEmpty() ? "" : ": " + description);
@@ -24,7 +26,7 @@ final class StatusMessages {
                     + (description.isEmpty() ? "" : ": " + description);
             case CANCELLED -> "call to " + where + " was cancelled" + (description.isEmpty() ? "" : ": " + description);
             default -> description.isEmpty()
-                    ? status.getCode().name().toLowerCase(Locale.ROOT).replace('_', ' ') + " (from " + where + ")"
+                    ? code.name().toLowerCase(Locale.ROOT).replace('_', ' ') + " (from " + where + ")"
                     : description;
         };
     }
