@@ -9,6 +9,7 @@ import com.alipay.sofa.jraft.rpc.RpcRequestClosure;
 import com.alipay.sofa.jraft.rpc.RpcRequests.RequestVoteRequest;
 import com.alipay.sofa.jraft.rpc.RpcRequests.RequestVoteResponse;
 import com.alipay.sofa.jraft.rpc.RpcServer;
+import com.alipay.sofa.jraft.rpc.impl.core.AppendEntriesRequestProcessor;
 import com.alipay.sofa.jraft.rpc.impl.core.RequestVoteRequestProcessor;
 import com.alipay.sofa.jraft.rpc.impl.ConnectionClosedEventListener;
 import com.google.protobuf.Message;
@@ -30,9 +31,10 @@ final class GuardedVoteProcessor extends RequestVoteRequestProcessor {
 
     /**
      * Registers JRaft's request processors on {@code server}, with this one for RequestVote (SOFABolt takes one
-     * processor per request type, so JRaft's own is left out), and marks {@code guard} as enforced.
+     * processor per request type, so JRaft's own is left out), and marks {@code guard} as enforced. JRaft's
+     * AppendEntries processor is handed to {@code pipelines}, which releases a stopped replica's contexts.
      */
-    static void register(RpcServer server, VoteGuard guard) {
+    static void register(RpcServer server, VoteGuard guard, AppendEntriesPipelines pipelines) {
         RpcServer substituting = new RpcServer() {
             @Override
             public void registerConnectionClosedEventListener(ConnectionClosedEventListener listener) {
@@ -41,6 +43,9 @@ final class GuardedVoteProcessor extends RequestVoteRequestProcessor {
 
             @Override
             public void registerProcessor(RpcProcessor<?> processor) {
+                if (processor instanceof AppendEntriesRequestProcessor appends) {
+                    pipelines.attach(appends);
+                }
                 server.registerProcessor(processor instanceof RequestVoteRequestProcessor
                         ? new GuardedVoteProcessor(guard) : processor);
             }

@@ -21,9 +21,11 @@ import java.util.Optional;
  *                         enforced only once the node's RPC server consults it ({@link GuardedVoteProcessor})
  * @param pacer            sets each replica's election timeout from the node's liveness view (quiet groups);
  *                         {@link ElectionPacer#OFF}: every replica keeps JRaft's own timeouts and heartbeat
+ * @param pipelines        the follower-side AppendEntries contexts of the node's RPC server, released as each
+ *                         replica stops (attached once the server registers its processors)
  */
 public record NodeResources(SharedLogStore sharedLog, SnapshotThrottle snapshotThrottle, VoteGuard voteGuard,
-        ElectionPacer pacer) {
+        ElectionPacer pacer, AppendEntriesPipelines pipelines) {
     /**
      * ThroughputSnapshotThrottle's budget cycles per second: it grants rate / cycles bytes per cycle and
      * then nothing until the next, and a copy session that got nothing retries only after JRaft's fixed
@@ -41,12 +43,13 @@ public record NodeResources(SharedLogStore sharedLog, SnapshotThrottle snapshotT
     public static NodeResources of(RaftSettings settings, SharedLogStore sharedLog, ElectionPacer pacer) {
         long rate = settings.snapshotThrottleBytesPerSecond();
         return new NodeResources(sharedLog, rate > 0 ? new ThroughputSnapshotThrottle(rate, THROTTLE_CYCLES_PER_S) : null,
-                new VoteGuard(), pacer);
+                new VoteGuard(), pacer, new AppendEntriesPipelines());
     }
 
     public NodeResources {
         Objects.requireNonNull(voteGuard, "voteGuard");
         Objects.requireNonNull(pacer, "pacer");
+        Objects.requireNonNull(pipelines, "pipelines");
     }
 
     public Optional<SharedLogStore> sharedLogStore() {

@@ -60,6 +60,7 @@ public final class ShardStore implements AutoCloseable {
     private final DiskSpaceGuard disk;
     /** The node's replicas that withhold their votes; this one while it catches up after {@link PeerRestore}. */
     private final VoteGuard votes;
+    private final AppendEntriesPipelines pipelines;
     /** Sets this replica's election timeout from the node's liveness view (quiet groups), or does nothing. */
     private final ElectionPacer pacer;
     private HostShard shard;
@@ -83,6 +84,7 @@ public final class ShardStore implements AutoCloseable {
         this.snapshotThrottle = node.snapshotThrottle();
         this.votes = node.voteGuard();
         this.pacer = node.pacer();
+        this.pipelines = node.pipelines();
         this.clock = clock;
         this.description = "index '" + config.index() + "' shard '" + config.shard() + "'";
         this.disk = new DiskSpaceGuard(config.nodeId(), config.dataPath(), config.settings().minFreeDiskBytes());
@@ -204,8 +206,7 @@ public final class ShardStore implements AutoCloseable {
             pacer.add(this, n);
             return n;
         }
-        n.shutdown();
-        joinBounded(n);
+        shutDown(n);
         throw new IllegalStateException("JRaft could not initialise the node of group " + config.groupId());
     }
 
@@ -301,8 +302,7 @@ public final class ShardStore implements AutoCloseable {
         }
         pacer.remove(this);
         if (n != null) {
-            n.shutdown();
-            joinBounded(n);
+            shutDown(n);
         }
         votes.release(config.groupId(), peerOf(config.nodeId()).toString());
         ShardStateMachine m = fsm;
@@ -322,6 +322,16 @@ public final class ShardStore implements AutoCloseable {
      * (seen with 1,000,000 objects: a node's shutdown hung). So the join runs on its own daemon thread and the stop
      * goes on after {@link #JOIN_TIMEOUT_MS}.
      */
+    /**
+     * Shuts the JRaft node down and waits for it (bounded), then drops what the node's RPC server keeps for it
+     * (its AppendEntries contexts and their threads, {@link AppendEntriesPipelines}).
+     */
+    private void shutDown(Node n) {
+        n.shutdown();
+        joinBounded(n);
+        pipelines.release(config.groupId());
+    }
+
     private void joinBounded(Node n) {
         Thread joiner = new Thread(() -> {
             try {

@@ -294,7 +294,12 @@ class ReplicationClusterTest {
                 dirs.add(p);
             }
         }
+        // each follower replica answers its leader's appends on a thread of its own (JRaft's pipeline)
+        assertTrue(appendThreadsOf(INDEX) > 0, "the followers' AppendEntries threads of " + INDEX);
         cluster.deleteIndex(INDEX);
+        // the node-to-node connections outlive the dropped groups (one per peer for all groups): their threads not
+        InProcessCluster.awaitTrue(() -> appendThreadsOf(INDEX) == 0, WAIT,
+                () -> appendThreadsOf(INDEX) + " AppendEntries threads of the dropped groups left");
         for (String node : cluster.nodeIds()) {
             assertTrue(cluster.registry(node).getRaft(INDEX).isEmpty());
             assertTrue(Files.notExists(cluster.dataDir(node).resolve(INDEX)), "index dir gone on " + node);
@@ -323,6 +328,18 @@ class ReplicationClusterTest {
             CommandResult r = await(cluster.registry(leader).router(INDEX).putObject(shard, object("{}")));
             assertTrue(r.getLogIndex() <= 3, "a fresh log, got index " + r.getLogIndex());
         }
+    }
+
+    /** Live threads JRaft runs for the follower side of the index's groups' replication. */
+    private static long appendThreadsOf(String index) {
+        List<String> groups = new ArrayList<>();
+        for (int s = 0; s < SHARDS; s++) {
+            groups.add(Names.groupId(index, shardName(s)) + "/");
+        }
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().contains("AppendEntriesThread")
+                        && groups.stream().anyMatch(t.getName()::startsWith))
+                .count();
     }
 
     @Test
