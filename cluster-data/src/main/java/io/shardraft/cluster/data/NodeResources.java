@@ -23,9 +23,10 @@ import java.util.Optional;
  *                         {@link ElectionPacer#OFF}: every replica keeps JRaft's own timeouts and heartbeat
  * @param pipelines        the follower-side AppendEntries contexts of the node's RPC server, released as each
  *                         replica stops (attached once the server registers its processors)
+ * @param readSweeper      checks every replica's waiting STRONG reads against its applied index from one thread
  */
 public record NodeResources(SharedLogStore sharedLog, SnapshotThrottle snapshotThrottle, VoteGuard voteGuard,
-        ElectionPacer pacer, AppendEntriesPipelines pipelines) {
+        ElectionPacer pacer, AppendEntriesPipelines pipelines, ReadIndexSweeper readSweeper) {
     /**
      * ThroughputSnapshotThrottle's budget cycles per second: it grants rate / cycles bytes per cycle and
      * then nothing until the next, and a copy session that got nothing retries only after JRaft's fixed
@@ -43,13 +44,14 @@ public record NodeResources(SharedLogStore sharedLog, SnapshotThrottle snapshotT
     public static NodeResources of(RaftSettings settings, SharedLogStore sharedLog, ElectionPacer pacer) {
         long rate = settings.snapshotThrottleBytesPerSecond();
         return new NodeResources(sharedLog, rate > 0 ? new ThroughputSnapshotThrottle(rate, THROTTLE_CYCLES_PER_S) : null,
-                new VoteGuard(), pacer, new AppendEntriesPipelines());
+                new VoteGuard(), pacer, new AppendEntriesPipelines(), new ReadIndexSweeper());
     }
 
     public NodeResources {
         Objects.requireNonNull(voteGuard, "voteGuard");
         Objects.requireNonNull(pacer, "pacer");
         Objects.requireNonNull(pipelines, "pipelines");
+        Objects.requireNonNull(readSweeper, "readSweeper");
     }
 
     public Optional<SharedLogStore> sharedLogStore() {

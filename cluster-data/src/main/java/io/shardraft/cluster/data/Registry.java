@@ -181,6 +181,11 @@ public final class Registry implements AutoCloseable {
         }
     }
 
+    /** What the node's groups share (for tests of this package). */
+    NodeResources resources() {
+        return resources;
+    }
+
     /** The node's view of which peers answer; empty with quiet groups off. */
     public Optional<NodeLiveness> liveness() {
         return Optional.ofNullable(liveness);

@@ -61,6 +61,7 @@ public final class ShardStore implements AutoCloseable {
     /** The node's replicas that withhold their votes; this one while it catches up after {@link PeerRestore}. */
     private final VoteGuard votes;
     private final AppendEntriesPipelines pipelines;
+    private final ReadIndexSweeper readSweeper;
     /** Sets this replica's election timeout from the node's liveness view (quiet groups), or does nothing. */
     private final ElectionPacer pacer;
     private HostShard shard;
@@ -85,6 +86,7 @@ public final class ShardStore implements AutoCloseable {
         this.votes = node.voteGuard();
         this.pacer = node.pacer();
         this.pipelines = node.pipelines();
+        this.readSweeper = node.readSweeper();
         this.clock = clock;
         this.description = "index '" + config.index() + "' shard '" + config.shard() + "'";
         this.disk = new DiskSpaceGuard(config.nodeId(), config.dataPath(), config.settings().minFreeDiskBytes());
@@ -204,6 +206,7 @@ public final class ShardStore implements AutoCloseable {
         Node n = RaftServiceFactory.createRaftNode(config.groupId(), peerOf(config.nodeId()));
         if (n.init(nodeOptions(machine, logDir))) {
             pacer.add(this, n);
+            readSweeper.add(n);
             return n;
         }
         shutDown(n);
@@ -323,10 +326,11 @@ public final class ShardStore implements AutoCloseable {
      * goes on after {@link #JOIN_TIMEOUT_MS}.
      */
     /**
-     * Shuts the JRaft node down and waits for it (bounded), then drops what the node's RPC server keeps for it
-     * (its AppendEntries contexts and their threads, {@link AppendEntriesPipelines}).
+     * Shuts the JRaft node down (off the node's ReadIndex sweep first) and waits for it (bounded), then drops what
+     * the node's RPC server keeps for it (its AppendEntries contexts and their threads, {@link AppendEntriesPipelines}).
      */
     private void shutDown(Node n) {
+        readSweeper.remove(n);
         n.shutdown();
         joinBounded(n);
         pipelines.release(config.groupId());

@@ -296,7 +296,17 @@ class ReplicationClusterTest {
         }
         // each follower replica answers its leader's appends on a thread of its own (JRaft's pipeline)
         assertTrue(appendThreadsOf(INDEX) > 0, "the followers' AppendEntries threads of " + INDEX);
+        // the ReadIndex check runs on one thread per node, not on a scanner thread per group
+        for (String node : cluster.nodeIds()) {
+            assertEquals(SHARDS, cluster.registry(node).resources().readSweeper().groups(), "groups swept on " + node);
+        }
+        InProcessCluster.awaitTrue(() -> liveThreads("ReadOnlyService-PendingNotify-Scanner") == 0, WAIT,
+                () -> liveThreads("ReadOnlyService-PendingNotify-Scanner") + " per-group ReadIndex scanners run");
         cluster.deleteIndex(INDEX);
+        for (String node : cluster.nodeIds()) {
+            assertFalse(cluster.registry(node).resources().readSweeper().running(),
+                    "the sweep stops with the node's last group on " + node);
+        }
         // the node-to-node connections outlive the dropped groups (one per peer for all groups): their threads not
         InProcessCluster.awaitTrue(() -> appendThreadsOf(INDEX) == 0, WAIT,
                 () -> appendThreadsOf(INDEX) + " AppendEntries threads of the dropped groups left");
@@ -328,6 +338,11 @@ class ReplicationClusterTest {
             CommandResult r = await(cluster.registry(leader).router(INDEX).putObject(shard, object("{}")));
             assertTrue(r.getLogIndex() <= 3, "a fresh log, got index " + r.getLogIndex());
         }
+    }
+
+    private static long liveThreads(String namePrefix) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith(namePrefix)).count();
     }
 
     /** Live threads JRaft runs for the follower side of the index's groups' replication. */
