@@ -88,6 +88,7 @@ public final class Registry implements AutoCloseable {
         // JRaft's processors, RequestVote guarded: replicas restored from their peers vote only once caught up
         GuardedVoteProcessor.register(server, resources.voteGuard(), resources.pipelines());
         if (!server.init(null)) {
+            resources.pipelines().close();
             stopPacing();
             closeLogStore();
             throw ReplicationException.unavailable("cannot start the Raft RPC server of node " + config.nodeId()
@@ -141,6 +142,7 @@ public final class Registry implements AutoCloseable {
             RaftEndpointRoutes.remove(new Endpoint(own.host(), own.raftPort()), new Endpoint(dial.host(), dial.raftPort()));
         });
         rpcServer.shutdown();
+        resources.pipelines().close();
         awaitPortReleased();
         if (forwarder != null) {
             forwarder.close();

@@ -294,8 +294,12 @@ class ReplicationClusterTest {
                 dirs.add(p);
             }
         }
-        // each follower replica answers its leader's appends on a thread of its own (JRaft's pipeline)
-        assertTrue(appendThreadsOf(INDEX) > 0, "the followers' AppendEntries threads of " + INDEX);
+        // the followers answer their leaders' appends in order (JRaft's pipeline) on one pool per node, not on a
+        // thread per group and leader
+        assertEquals(0, appendThreadsOf(INDEX), "AppendEntries threads of " + INDEX + " of their own");
+        assertTrue(cluster.nodeIds().stream()
+                .mapToInt(node -> cluster.registry(node).resources().pipelines().groups()).sum() >= SHARDS,
+                "the followers' pipelines, at least one per shard");
         // the ReadIndex check runs on one thread per node, not on a scanner thread per group
         for (String node : cluster.nodeIds()) {
             assertEquals(SHARDS, cluster.registry(node).resources().readSweeper().groups(), "groups swept on " + node);
@@ -307,9 +311,10 @@ class ReplicationClusterTest {
             assertFalse(cluster.registry(node).resources().readSweeper().running(),
                     "the sweep stops with the node's last group on " + node);
         }
-        // the node-to-node connections outlive the dropped groups (one per peer for all groups): their threads not
-        InProcessCluster.awaitTrue(() -> appendThreadsOf(INDEX) == 0, WAIT,
-                () -> appendThreadsOf(INDEX) + " AppendEntries threads of the dropped groups left");
+        // the node-to-node connections outlive the dropped groups (one per peer for all groups): their pipelines not
+        for (String node : cluster.nodeIds()) {
+            assertEquals(0, cluster.registry(node).resources().pipelines().groups(), "pipelines left on " + node);
+        }
         for (String node : cluster.nodeIds()) {
             assertTrue(cluster.registry(node).getRaft(INDEX).isEmpty());
             assertTrue(Files.notExists(cluster.dataDir(node).resolve(INDEX)), "index dir gone on " + node);
