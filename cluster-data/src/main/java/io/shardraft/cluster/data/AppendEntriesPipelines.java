@@ -96,7 +96,7 @@ final class AppendEntriesPipelines {
         }
     }
 
-    /** Drops the contexts (and stops the threads) of {@code groupId}; call once its replica here is shut down. */
+    /** Drops the contexts of {@code groupId}; call once its replica here is shut down. */
     void release(String groupId) {
         AppendEntriesRequestProcessor p = processor;
         if (p == null) {
@@ -125,11 +125,6 @@ final class AppendEntriesPipelines {
         } catch (IllegalAccessException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** How many threads the pool runs now. */
-    synchronized int poolThreads() {
-        return pool == null ? 0 : pool.getPoolSize();
     }
 
     /**

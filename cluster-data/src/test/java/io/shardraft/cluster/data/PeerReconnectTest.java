@@ -3,17 +3,15 @@ package io.shardraft.cluster.data;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.alipay.sofa.jraft.error.RemotingException;
 import com.alipay.sofa.jraft.option.RpcOptions;
 import com.alipay.sofa.jraft.rpc.RaftRpcServerFactory;
 import com.alipay.sofa.jraft.rpc.RpcClient;
-import com.alipay.sofa.jraft.rpc.RpcRequests.ErrorResponse;
-import com.alipay.sofa.jraft.rpc.RpcRequests.PingRequest;
 import com.alipay.sofa.jraft.rpc.impl.BoltRpcServer;
 import com.alipay.sofa.jraft.util.Endpoint;
 import com.alipay.sofa.jraft.util.RpcFactoryHelper;
 import eu.rekawek.toxiproxy.Proxy;
 import io.shardraft.cluster.testing.InProcessCluster;
+import io.shardraft.cluster.testing.RaftPings;
 import io.shardraft.testkit.FreePorts;
 import io.shardraft.testkit.ToxiproxyServer;
 import java.time.Duration;
@@ -69,7 +67,7 @@ class PeerReconnectTest {
                 assertTrue(server.init(null), "peer RPC server on " + peer);
                 try {
                     int c = cycle;
-                    InProcessCluster.awaitTrue(() -> pings(client, peer), Duration.ofSeconds(3),
+                    InProcessCluster.awaitTrue(() -> RaftPings.answered(client, peer, 1000), Duration.ofSeconds(3),
                             () -> "cycle " + c + ": the restarted peer " + peer + " not reached through " + dial
                                     + " within 3 s");
                 } finally {
@@ -83,23 +81,6 @@ class PeerReconnectTest {
             }
             client.shutdown();
             RaftEndpointRoutes.remove(peer, RaftEndpointRoutes.route(peer));
-        }
-    }
-
-    /** A Raft ping answered by the peer (a live connection to the proxy alone proves nothing). */
-    private static boolean pings(RpcClient client, Endpoint peer) {
-        if (!client.checkConnection(peer, false)) {
-            return false;
-        }
-        try {
-            Object answer = client.invokeSync(peer,
-                    PingRequest.newBuilder().setSendTimestamp(System.currentTimeMillis()).build(), null, 1000);
-            return answer instanceof ErrorResponse e && e.getErrorCode() == 0;
-        } catch (RemotingException notThrough) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 

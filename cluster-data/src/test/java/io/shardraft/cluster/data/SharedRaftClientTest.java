@@ -7,16 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.alipay.sofa.jraft.ReplicatorGroup;
 import com.alipay.sofa.jraft.entity.PeerId;
-import com.alipay.sofa.jraft.error.RemotingException;
 import com.alipay.sofa.jraft.option.RpcOptions;
 import com.alipay.sofa.jraft.rpc.RaftRpcServerFactory;
 import com.alipay.sofa.jraft.rpc.RpcClient;
-import com.alipay.sofa.jraft.rpc.RpcRequests.ErrorResponse;
-import com.alipay.sofa.jraft.rpc.RpcRequests.PingRequest;
 import com.alipay.sofa.jraft.rpc.impl.BoltRpcServer;
 import com.alipay.sofa.jraft.util.Endpoint;
 import com.alipay.sofa.jraft.util.RpcFactoryHelper;
 import io.shardraft.cluster.testing.InProcessCluster;
+import io.shardraft.cluster.testing.RaftPings;
 import io.shardraft.testkit.FreePorts;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
@@ -143,20 +141,12 @@ class SharedRaftClientTest {
                 });
     }
 
+    /** Connects if needed, then pings the peer. */
     private boolean pings(RpcClient client) {
-        try {
-            if (!client.checkConnection(peer, true)) {
-                InProcessCluster.awaitTrue(() -> client.checkConnection(peer), Duration.ofSeconds(3),
-                        () -> "no connection to " + peer);
-            }
-            Object answer = client.invokeSync(peer,
-                    PingRequest.newBuilder().setSendTimestamp(System.currentTimeMillis()).build(), null, 2000);
-            return answer instanceof ErrorResponse e && e.getErrorCode() == 0;
-        } catch (RemotingException notThrough) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+        if (!client.checkConnection(peer, true)) {
+            InProcessCluster.awaitTrue(() -> client.checkConnection(peer), Duration.ofSeconds(3),
+                    () -> "no connection to " + peer);
         }
+        return RaftPings.answered(client, peer, 2000);
     }
 }
