@@ -31,7 +31,13 @@ import org.apache.logging.log4j.Logger;
  *   <li>a leader keeps the quiet timeout (the window in which it must hear from a quorum) while a quorum of its
  *       members answers, and the election timeout once it does not, so it steps down as fast as before.</li>
  * </ul>
- * A leader whose group stops or fails while its node keeps answering is not waited for either: JRaft's leader,
+ * A new group's first election is staggered: one of its members, picked from the group id, keeps the short timeout
+ * and the others wait twice as long, so the first leaders of many new groups spread over the nodes instead of going
+ * mostly to the node that started its replicas first (the one that applied the index's creation first). That lasts
+ * until the group first has a leader, or for four election timeouts at most; then the rules above apply. A picked
+ * member that is down at creation delays the first election by about one election timeout.
+ *
+ * <p>A leader whose group stops or fails while its node keeps answering is not waited for either: JRaft's leader,
  * when it shuts down or enters the error state, sends the most caught-up follower a TimeoutNow, and that follower
  * elects itself at once. (A leader that steps down after a failed log write does not; its followers wait the quiet
  * timeout.) Safety does not depend on any of this: Raft's votes and terms do not use timeouts, a timeout only
@@ -51,6 +57,8 @@ public final class ElectionPacer implements AutoCloseable {
     private final Duration interval;
     /** Each paced replica and the election timeout last set on it. */
     private final ConcurrentHashMap<ShardStore, Integer> paced = new ConcurrentHashMap<>();
+    /** New groups' replicas whose first election is staggered, and until when (monotonic ms). */
+    private final ConcurrentHashMap<ShardStore, Long> staggered = new ConcurrentHashMap<>();
     private final Map<String, String> nodeOfEndpoint;
     private ScheduledExecutorService ticker;
 
@@ -109,12 +117,32 @@ public final class ElectionPacer implements AutoCloseable {
             return;
         }
         NodeInternals.setHeartbeat(node, heartbeatMs);
+        List<String> members = store.config().members();
+        if (node.getLastLogIndex() == 0 && members.size() > 1
+                && !firstCandidate(store.config().groupId(), members).equals(store.config().nodeId())) {
+            // a new group (nothing in its log, so it never had a leader): let the picked member elect first
+            int later = 2 * electionMs;
+            node.resetElectionTimeoutMs(later);
+            staggered.put(store, nowMs() + 2L * later);
+            paced.put(store, later);
+            return;
+        }
         paced.put(store, electionMs);
+    }
+
+    private static long nowMs() {
+        return System.nanoTime() / 1_000_000;
+    }
+
+    /** The member of a new group whose first election is not staggered: the same on every node. */
+    static String firstCandidate(String groupId, List<String> members) {
+        return members.get(Math.floorMod(groupId.hashCode(), members.size()));
     }
 
     /** Stops pacing a replica (before it stops). */
     void remove(ShardStore store) {
         paced.remove(store);
+        staggered.remove(store);
     }
 
     /** The election timeout last set on {@code store}, or -1 if it is not paced. */
@@ -136,6 +164,14 @@ public final class ElectionPacer implements AutoCloseable {
         Node node = store.raftNode();
         if (node == null) {
             return;
+        }
+        Long until = staggered.get(store);
+        if (until != null) {
+            PeerId leader = node.getLeaderId();
+            if ((leader == null || leader.isEmpty()) && nowMs() < until) {
+                return;
+            }
+            staggered.remove(store);
         }
         int wanted = alert(store, node) ? electionMs : quietElectionMs;
         if (wanted != current && paced.replace(store, current, wanted)) {
@@ -178,5 +214,6 @@ public final class ElectionPacer implements AutoCloseable {
             ticker = null;
         }
         paced.clear();
+        staggered.clear();
     }
 }

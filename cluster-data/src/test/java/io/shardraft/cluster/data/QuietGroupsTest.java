@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -73,6 +74,29 @@ class QuietGroupsTest {
                         "the replicators " + id + " starts when it leads heartbeat at the quiet period");
                 assertEquals(Set.of(), cluster.registry(id).liveness().orElseThrow().suspected());
             }
+        }
+    }
+
+    @Test
+    void newGroupsFirstLeadersAreSpreadOverTheNodesByTheirPickedMember() {
+        int shards = 12;
+        try (InProcessCluster cluster = InProcessCluster.startMemory(dir, 3)) {
+            cluster.createIndex(INDEX, shards);
+            Map<String, Integer> led = new TreeMap<>();
+            int picked = 0;
+            for (int i = 0; i < shards; i++) {
+                String leader = cluster.awaitLeader(INDEX, shardName(i), WAIT);
+                led.merge(leader, 1, Integer::sum);
+                ShardStore store = cluster.store(leader, INDEX, shardName(i));
+                if (ElectionPacer.firstCandidate(store.config().groupId(), store.config().members()).equals(leader)) {
+                    picked++;
+                }
+            }
+            // without the stagger the node that opens its replicas first tends to win, and a third would be picked
+            // by chance; a picked member loses only when its first candidacy fails (a peer not started yet)
+            assertTrue(picked >= shards * 3 / 4, picked + " of " + shards + " first leaders are their group's picked "
+                    + "member; leaders per node " + led);
+            assertEquals(3, led.size(), "every node leads some of the new groups: " + led);
         }
     }
 
