@@ -32,7 +32,8 @@ final class GuardedVoteProcessor extends RequestVoteRequestProcessor {
     /**
      * Registers JRaft's request processors on {@code server}, with this one for RequestVote (SOFABolt takes one
      * processor per request type, so JRaft's own is left out), and marks {@code guard} as enforced. JRaft's
-     * AppendEntries processor is handed to {@code pipelines}, which releases a stopped replica's contexts.
+     * AppendEntries processor is handed to {@code pipelines}, which runs its contexts on the node's pool and
+     * releases a stopped replica's.
      */
     static void register(RpcServer server, VoteGuard guard, AppendEntriesPipelines pipelines) {
         RpcServer substituting = new RpcServer() {

@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * What every group on a node shares (the {@link Registry} owns it and hands it down through
  * {@link IndexRaft} to each {@link ShardStore}): the node's Raft log store and its one install-snapshot
- * throttle, so N groups catching up at once share one bandwidth budget instead of using N budgets.
+ * throttle, so N groups catching up at once share one bandwidth budget instead of using N budgets, and what stands in
+ * for threads JRaft would run per group (the follower pipelines' pool, the ReadIndex sweep).
  *
  * <p>JRaft 1.4.1's {@link ThroughputSnapshotThrottle} keeps its whole state (bytes in the current cycle,
  * the cycle's start) behind one lock and its other fields are final, so one instance is safe to share
@@ -21,8 +22,8 @@ import java.util.Optional;
  *                         enforced only once the node's RPC server consults it ({@link GuardedVoteProcessor})
  * @param pacer            sets each replica's election timeout from the node's liveness view (quiet groups);
  *                         {@link ElectionPacer#OFF}: every replica keeps JRaft's own timeouts and heartbeat
- * @param pipelines        the follower-side AppendEntries contexts of the node's RPC server, released as each
- *                         replica stops (attached once the server registers its processors)
+ * @param pipelines        the follower-side AppendEntries contexts of the node's RPC server: run on one pool,
+ *                         released as each replica stops (attached once the server registers its processors)
  * @param readSweeper      checks every replica's waiting STRONG reads against its applied index from one thread
  */
 public record NodeResources(SharedLogStore sharedLog, SnapshotThrottle snapshotThrottle, VoteGuard voteGuard,

@@ -327,7 +327,7 @@ public final class ShardStore implements AutoCloseable {
      */
     /**
      * Shuts the JRaft node down (off the node's ReadIndex sweep first) and waits for it (bounded), then drops what
-     * the node's RPC server keeps for it (its AppendEntries contexts and their threads, {@link AppendEntriesPipelines}).
+     * the node's RPC server keeps for it (its AppendEntries contexts, {@link AppendEntriesPipelines}).
      */
     private void shutDown(Node n) {
         readSweeper.remove(n);
