@@ -165,7 +165,8 @@ public final class ElectionPacer implements AutoCloseable {
         if (node == null) {
             return;
         }
-        Long until = staggered.get(store);
+        // (empty once every new group has had its first leader: no lookup per replica per tick then)
+        Long until = staggered.isEmpty() ? null : staggered.get(store);
         if (until != null) {
             PeerId leader = node.getLeaderId();
             if ((leader == null || leader.isEmpty()) && nowMs() < until) {

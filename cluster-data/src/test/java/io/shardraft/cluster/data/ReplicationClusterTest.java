@@ -27,6 +27,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -345,9 +346,12 @@ class ReplicationClusterTest {
         }
     }
 
+    private static long liveThreads(Predicate<String> name) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && name.test(t.getName())).count();
+    }
+
     private static long liveThreads(String namePrefix) {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.isAlive() && t.getName().startsWith(namePrefix)).count();
+        return liveThreads(name -> name.startsWith(namePrefix));
     }
 
     /** Live threads JRaft runs for the follower side of the index's groups' replication. */
@@ -356,10 +360,7 @@ class ReplicationClusterTest {
         for (int s = 0; s < SHARDS; s++) {
             groups.add(Names.groupId(index, shardName(s)) + "/");
         }
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.isAlive() && t.getName().contains("AppendEntriesThread")
-                        && groups.stream().anyMatch(t.getName()::startsWith))
-                .count();
+        return liveThreads(name -> name.contains("AppendEntriesThread") && groups.stream().anyMatch(name::startsWith));
     }
 
     @Test
