@@ -176,8 +176,9 @@ public final class MapDbShard implements HostShard {
         }
     }
 
+    /** Keys: {@link ObjectIdKeys} for a new file; a file created with MapDB's {@code STRING} keys keeps them. */
     private static DB.TreeMapMaker<String, byte[]> objectsMap(DB db) {
-        return db.treeMap(OBJECTS, Serializer.STRING, Serializer.BYTE_ARRAY)
+        return db.treeMap(OBJECTS, ObjectIdKeys.INSTANCE, Serializer.BYTE_ARRAY)
                 .valuesOutsideNodesEnable()
                 .counterEnable();
     }
