@@ -12,7 +12,6 @@ import io.shardraft.api.v1.PutObject;
 import io.shardraft.api.v1.Vector;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * Checks a command against an index schema before it is proposed, so that nothing invalid reaches the
@@ -35,8 +34,8 @@ import java.util.regex.Pattern;
  */
 public final class ObjectValidator {
 
-    private static final Pattern UUID_PATTERN = Pattern.compile(
-            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    /** Length of a canonical UUID, 8-4-4-4-12 hex digits. */
+    private static final int UUID_LENGTH = 36;
 
     private final IndexSchema schema;
 
@@ -141,11 +140,28 @@ public final class ObjectValidator {
         if (id.isEmpty()) {
             throw new ObjectValidationException(field, "must not be empty");
         }
-        if (!UUID_PATTERN.matcher(id).matches()) {
+        if (!isCanonicalUuid(id)) {
             throw new ObjectValidationException(field,
                     "not a canonical UUID (8-4-4-4-12 hex digits): '" + abbreviate(id) + "'");
         }
         return id.toLowerCase(Locale.ROOT);
+    }
+
+    /** 8-4-4-4-12 ASCII hex digits, either case. A loop, not a regex: every replica checks every id at apply. */
+    private static boolean isCanonicalUuid(String id) {
+        if (id.length() != UUID_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < UUID_LENGTH; i++) {
+            char c = id.charAt(i);
+            boolean ok = i == 8 || i == 13 || i == 18 || i == 23
+                    ? c == '-'
+                    : (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String normalizedProperties(String json, String field) {

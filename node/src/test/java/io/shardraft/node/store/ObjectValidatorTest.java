@@ -80,7 +80,9 @@ class ObjectValidatorTest {
     void badUuids() {
         for (String bad : new String[] {"nope", "0f8fad5bd9cb469fa16570867728950e", "1-1-1-1-1",
                 "0f8fad5b-d9cb-469f-a165-70867728950", "{0f8fad5b-d9cb-469f-a165-70867728950e}",
-                "0f8fad5g-d9cb-469f-a165-70867728950e"}) {
+                "0f8fad5g-d9cb-469f-a165-70867728950e", "0f8fad5bd-9cb-469f-a165-70867728950e",
+                "0f8fad5b-d9cb-469f-a165-70867728950e0", "０f8fad5b-d9cb-469f-a165-70867728950e",
+                "0f8fad5b-d9cb-469f-a165_70867728950e"}) {
             ObjectValidationException e = reject(put(T0, bad, "{}"));
             assertEquals("put.object.id", e.field(), bad);
             assertTrue(e.getMessage().contains("not a canonical UUID"), e.getMessage());
