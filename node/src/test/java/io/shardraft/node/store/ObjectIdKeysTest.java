@@ -31,13 +31,15 @@ class ObjectIdKeysTest {
     private static final IndexSchema SCHEMA = new IndexSchema("keys", 4, Distance.COSINE);
 
     @Test
-    void aNodesKeysReadBackAsTheyWereWrittenAsciiOrNot() throws Exception {
+    void aNodesKeysReadBackExactlyAsciiOrNot() throws Exception {
         char[][] keys = {
                 "0a1b2c3d-0000-4000-8000-000000000001".toCharArray(),
                 "".toCharArray(),
                 "größe".toCharArray(),
                 "😀 emoji".toCharArray(),
                 "z".toCharArray(),
+                new char[] {'a', '\uD800', 'b'}, // an unpaired surrogate
+                new char[] {0x7f, 0x80, 0xffff},
         };
         DataOutput2 out = new DataOutput2();
         ObjectIdKeys.INSTANCE.valueArraySerialize(out, keys);
