@@ -31,11 +31,12 @@ import org.apache.logging.log4j.Logger;
  *   <li>a leader keeps the quiet timeout (the window in which it must hear from a quorum) while a quorum of its
  *       members answers, and the election timeout once it does not, so it steps down as fast as before.</li>
  * </ul>
- * A new group's first election is staggered: one of its members, picked from the group id, keeps the short timeout
- * and the others wait twice as long, so the first leaders of many new groups spread over the nodes instead of going
- * mostly to the node that started its replicas first (the one that applied the index's creation first). That lasts
- * until the group first has a leader, or for four election timeouts at most; then the rules above apply. A picked
- * member that is down at creation delays the first election by about one election timeout.
+ * A new group's first election is staggered: one of its members ({@link #firstCandidate}: an index's shards take the
+ * members in turn) keeps the short timeout and the others wait twice as long, so the first leaders of new groups
+ * spread evenly over the nodes instead of going mostly to the node that started its replicas first (the one that
+ * applied the index's creation first). That lasts until the group first has a leader, or for four election timeouts
+ * at most; then the rules above apply. A picked member that is down at creation delays the first election by about
+ * one election timeout.
  *
  * <p>A leader whose group stops or fails while its node keeps answering is not waited for either: JRaft's leader,
  * when it shuts down or enters the error state, sends the most caught-up follower a TimeoutNow, and that follower

@@ -319,13 +319,6 @@ public final class ShardStore implements AutoCloseable {
     }
 
     /**
-     * JRaft's join waits, among others, for the group's running snapshot jobs. In 1.4.1 an install-snapshot whose load
-     * outlasted the leader's retry answers the RPC twice; the second answer throws inside
-     * {@code SnapshotExecutorImpl.onSnapshotLoadDone} before the job is counted down, and join then never returns
-     * (seen with 1,000,000 objects: a node's shutdown hung). So the join runs on its own daemon thread and the stop
-     * goes on after {@link #JOIN_TIMEOUT_MS}.
-     */
-    /**
      * Shuts the JRaft node down (off the node's ReadIndex sweep first) and waits for it (bounded), then drops what
      * the node's RPC server keeps for it (its AppendEntries contexts, {@link AppendEntriesPipelines}).
      */
@@ -336,6 +329,13 @@ public final class ShardStore implements AutoCloseable {
         pipelines.release(config.groupId());
     }
 
+    /**
+     * JRaft's join waits, among others, for the group's running snapshot jobs. In 1.4.1 an install-snapshot whose load
+     * outlasted the leader's retry answers the RPC twice; the second answer throws inside
+     * {@code SnapshotExecutorImpl.onSnapshotLoadDone} before the job is counted down, and join then never returns
+     * (seen with 1,000,000 objects: a node's shutdown hung). So the join runs on its own daemon thread and the stop
+     * goes on after {@link #JOIN_TIMEOUT_MS}.
+     */
     private void joinBounded(Node n) {
         Thread joiner = new Thread(() -> {
             try {
