@@ -9,8 +9,8 @@ import org.mapdb.serializer.SerializerString;
  * The key serializer of a shard's object tree. Keys are object ids, kept and ordered as MapDB's
  * {@code Serializer.STRING} keeps them (the same in-memory form, comparator and single-key encoding), so lookups,
  * iteration order, cursors and checksums are unchanged. Only a tree node's key array is stored differently: the
- * keys' lengths, then all their bytes in one block (a byte per char for ASCII keys, as object ids are), read back
- * with one bulk copy out of the volume.
+ * keys' lengths, then all their bytes in one block (a byte per char for ASCII keys, as object ids are; two, UTF-16,
+ * for any other key, so every char array reads back exactly), read back with one bulk copy out of the volume.
  * {@code Serializer.STRING} writes and reads every char as a packed int, one volume access each; a profile of the
  * apply path (put and batched import) showed that decoding at 40–50 % of the whole apply, since a put decodes one
  * node per tree level.
