@@ -41,6 +41,8 @@ USER shardraft
 # interval. It says the node's gRPC server is up, not that the cluster has a quorum: use `shardraft status`.
 HEALTHCHECK --interval=10s --timeout=8s --start-period=60s --retries=3 CMD ["shardraft-healthcheck"]
 
+# SOFAJRaft takes SIGUSR2, HotSpot's thread suspend signal; move HotSpot's elsewhere (io.shardraft.node.JvmSignals).
+ENV _JAVA_SR_SIGNUM=40
 # Exec form: java is PID 1 and gets SIGTERM from `docker stop`, which shuts the node down cleanly.
 # JVM flags: set JAVA_TOOL_OPTIONS (e.g. -XX:MaxRAMPercentage=75).
 ENTRYPOINT ["java", "-cp", "/opt/shardraft/node.jar:/opt/shardraft/lib/*", "io.shardraft.node.NodeMain", "--config", "/etc/shardraft/node.properties"]

@@ -1,5 +1,6 @@
 package io.shardraft.chaos.run;
 
+import io.shardraft.node.JvmSignals;
 import io.shardraft.testkit.LinkProxies;
 import io.shardraft.testkit.ToxiproxyServer;
 import io.shardraft.testkit.FreePorts;
@@ -195,6 +196,7 @@ public final class ChaosCluster implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             builder.environment().keySet().removeIf(name -> name.startsWith("SHARDRAFT_"));
+            JvmSignals.applyTo(builder.environment());
             processes.put(id, builder.start());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + id, e);

@@ -1,5 +1,6 @@
 package io.shardraft.node.cli;
 
+import io.shardraft.node.JvmSignals;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -75,6 +76,7 @@ final class NodeProcess {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             builder.environment().keySet().removeIf(name -> name.startsWith("SHARDRAFT_"));
+            JvmSignals.applyTo(builder.environment());
             return builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + node.id() + ": " + e.getMessage(), e);
