@@ -65,6 +65,10 @@ final class StandaloneRouting implements ShardRouting {
             if (command.getOpCase() == Command.OpCase.OP_NOT_SET) {
                 throw ReplicationException.invalid("command for " + index + "/" + shard + " has no operation");
             }
+            if (command.hasBundle()) {
+                throw ReplicationException.invalid("command for " + index + "/" + shard + " is a bundle; bundles are "
+                        + "formed by a shard's Raft leader, send the writes one by one or as a put_batch");
+            }
             HostShard host = require(shard);
             Command stamped = command.toBuilder().setProposedAtMillis(clock.millis()).build();
             CommandResult result;

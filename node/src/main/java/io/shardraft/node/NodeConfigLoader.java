@@ -40,6 +40,7 @@ public final class NodeConfigLoader {
     public static final String SNAPSHOT_BYTES = "raft.snapshot-bytes";
     public static final String SNAPSHOT_THROTTLE = "raft.snapshot-throttle-bytes-per-s";
     public static final String SNAPSHOTS_KEPT = "raft.snapshots-kept";
+    public static final String BUNDLE_WINDOW = "raft.bundle-window";
     public static final String MIN_FREE_BYTES = "data.min-free-bytes";
     public static final String LOG_STORE = "raft.log-store";
     public static final String LOG_STORE_MEMTABLE = "raft.log-store-memtable-bytes";
@@ -48,7 +49,7 @@ public final class NodeConfigLoader {
     /** Every key a node reads, in the order documented. */
     public static final List<String> KEYS = List.of(NODE_ID, NODE_HOST, NODE_BIND, NODE_CLIENT_PORT, NODE_RAFT_PORT,
             CLUSTER_PEERS, CLUSTER_ROUTES, DATA_DIR, ELECTION_TIMEOUT_MS, QUIET_ELECTION_TIMEOUT_MS, HEARTBEAT_MS, APPLY_TIMEOUT_MS, SNAPSHOT_INTERVAL_S,
-            SNAPSHOT_THRESHOLD, SNAPSHOT_ENTRIES, SNAPSHOT_BYTES, SNAPSHOT_THROTTLE, SNAPSHOTS_KEPT,
+            SNAPSHOT_THRESHOLD, SNAPSHOT_ENTRIES, SNAPSHOT_BYTES, SNAPSHOT_THROTTLE, SNAPSHOTS_KEPT, BUNDLE_WINDOW,
             MIN_FREE_BYTES, LOG_STORE, LOG_STORE_MEMTABLE, MAPDB_VOLUME);
 
     private NodeConfigLoader() {
@@ -141,6 +142,14 @@ public final class NodeConfigLoader {
                 throw new IllegalArgumentException(SNAPSHOTS_KEPT + " must be at most 1000, got " + kept);
             }
             s.snapshotsKept((int) kept);
+        }
+        if (v.containsKey(BUNDLE_WINDOW)) {
+            long window = nonNegative(v, BUNDLE_WINDOW);
+            if (window > RaftSettings.MAX_BUNDLE_WINDOW) {
+                throw new IllegalArgumentException(BUNDLE_WINDOW + " must be at most " + RaftSettings.MAX_BUNDLE_WINDOW
+                        + ", got " + window);
+            }
+            s.bundleWindow((int) window);
         }
         if (v.containsKey(MIN_FREE_BYTES)) {
             s.minFreeDiskBytes(nonNegative(v, MIN_FREE_BYTES));

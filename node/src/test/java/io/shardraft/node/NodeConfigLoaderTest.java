@@ -90,6 +90,20 @@ class NodeConfigLoaderTest {
     }
 
     @Test
+    void bundleWindowKey() {
+        Map<String, String> base = Map.of("SHARDRAFT_NODE_ID", "n1", "SHARDRAFT_CLUSTER_PEERS", "n1@h:1:2",
+                "SHARDRAFT_DATA_DIR", "/d");
+        assertEquals(2, NodeConfigLoader.load(null, base).settings().bundleWindow(), "bundling on by default");
+        Map<String, String> off = new java.util.HashMap<>(base);
+        off.put("SHARDRAFT_RAFT_BUNDLE_WINDOW", "0");
+        assertEquals(0, NodeConfigLoader.load(null, off).settings().bundleWindow(), "0 turns bundling off");
+        off.put("SHARDRAFT_RAFT_BUNDLE_WINDOW", "65");
+        assertMessage("raft.bundle-window must be at most 64, got 65", () -> NodeConfigLoader.load(null, off));
+        off.put("SHARDRAFT_RAFT_BUNDLE_WINDOW", "-1");
+        assertMessage("raft.bundle-window must be 0 (off) or positive", () -> NodeConfigLoader.load(null, off));
+    }
+
+    @Test
     void mapDbVolumeKey() {
         Map<String, String> base = Map.of("SHARDRAFT_NODE_ID", "n1", "SHARDRAFT_CLUSTER_PEERS", "n1@h:1:2",
                 "SHARDRAFT_DATA_DIR", "/d");

@@ -37,6 +37,11 @@ import java.time.Duration;
  *                           reads go on); 0 = no check
  * @param maxMessageBytes    the largest gRPC message accepted or sent between nodes
  * @param maxCommandBytes    the largest serialized command accepted into a log (larger: INVALID_ARGUMENT)
+ * @param bundleWindow       how many log entries of bundled single-object writes a shard's leader keeps in flight
+ *                           (proposed, not yet applied on it) before it holds new ones back to propose them
+ *                           together as one entry ({@link ProposalBundler}); only for host shards that apply
+ *                           bundles; 0 = every write its own entry. Nodes of an older build cannot apply bundles:
+ *                           set 0 until all nodes of the cluster run a build that can
  * @param retryBudget        how long the Router keeps retrying NOT_LEADER/UNAVAILABLE (e.g. during an
  *                           election) before it gives up
  * @param logStore           where the node keeps its groups' Raft logs (default: one shared store)
@@ -59,10 +64,13 @@ public record RaftSettings(
         long minFreeDiskBytes,
         int maxMessageBytes,
         int maxCommandBytes,
+        int bundleWindow,
         Duration retryBudget,
         RaftLogStore logStore,
         long logStoreMemtableBytes) {
 
+    /** The largest {@link #bundleWindow()}: beyond a few entries in flight, bundles only get smaller. */
+    public static final int MAX_BUNDLE_WINDOW = 64;
     public static final RaftSettings DEFAULTS = builder().build();
 
     public RaftSettings {
@@ -108,6 +116,8 @@ public record RaftSettings(
         Preconditions.checkArgument(maxCommandBytes >= 64, "maxCommandBytes must be at least 64, got %s", maxCommandBytes);
         Preconditions.checkArgument(maxCommandBytes + 4096 <= maxMessageBytes,
                 "maxCommandBytes (%s) + 4 KiB of framing must fit in maxMessageBytes (%s)", maxCommandBytes, maxMessageBytes);
+        Preconditions.checkArgument(bundleWindow >= 0 && bundleWindow <= MAX_BUNDLE_WINDOW,
+                "bundleWindow must be 0 (off) to %s, got %s", MAX_BUNDLE_WINDOW, bundleWindow);
     }
 
     private static void positive(Duration d, String name) {
@@ -157,12 +167,13 @@ public record RaftSettings(
                 .minFreeDiskBytes(minFreeDiskBytes)
                 .maxMessageBytes(maxMessageBytes)
                 .maxCommandBytes(maxCommandBytes)
+                .bundleWindow(bundleWindow)
                 .retryBudget(retryBudget)
                 .logStore(logStore)
                 .logStoreMemtableBytes(logStoreMemtableBytes);
     }
 
-    /** Builder with the defaults: 10 s apply, 1 s election, quiet election ten times that, heartbeat a tenth of the quiet election timeout (1 s), 900 ms lease, snapshots after 100,000 entries, 64 MiB of commands or 600 s with at least one change, install-snapshot throttled to 64 MiB/s per node, the latest snapshot kept, writes refused below 256 MiB of free disk, 64 MiB messages, 16 MiB commands, 5 s retry budget, the shared log store with 64 MiB memtables. */
+    /** Builder with the defaults: 10 s apply, 1 s election, quiet election ten times that, heartbeat a tenth of the quiet election timeout (1 s), 900 ms lease, snapshots after 100,000 entries, 64 MiB of commands or 600 s with at least one change, install-snapshot throttled to 64 MiB/s per node, the latest snapshot kept, writes refused below 256 MiB of free disk, 64 MiB messages, 16 MiB commands, 2 bundled entries in flight per leader, 5 s retry budget, the shared log store with 64 MiB memtables. */
     public static final class Builder {
         /** The default quiet election timeout, in election timeouts. */
         public static final int QUIET_FACTOR = 10;
@@ -184,6 +195,7 @@ public record RaftSettings(
         private long minFreeDiskBytes = 256L << 20;
         private int maxMessageBytes = 64 * 1024 * 1024;
         private int maxCommandBytes = 16 * 1024 * 1024;
+        private int bundleWindow = 2;
         private Duration retryBudget = Duration.ofSeconds(5);
         private RaftLogStore logStore = RaftLogStore.SHARED;
         private long logStoreMemtableBytes = 64L << 20;
@@ -202,6 +214,7 @@ public record RaftSettings(
         public Builder minFreeDiskBytes(long v) { this.minFreeDiskBytes = v; return this; }
         public Builder maxMessageBytes(int v) { this.maxMessageBytes = v; return this; }
         public Builder maxCommandBytes(int v) { this.maxCommandBytes = v; return this; }
+        public Builder bundleWindow(int v) { this.bundleWindow = v; return this; }
         public Builder retryBudget(Duration v) { this.retryBudget = v; return this; }
         public Builder logStore(RaftLogStore v) { this.logStore = v; return this; }
         public Builder logStoreMemtableBytes(long v) { this.logStoreMemtableBytes = v; return this; }
@@ -213,7 +226,7 @@ public record RaftSettings(
                     : quiet == null ? null : quiet.dividedBy(HEARTBEATS_PER_TIMEOUT);
             return new RaftSettings(applyTimeout, heartbeat, electionTimeout, quiet, leaderLeaseTimeout,
                     snapshotInterval, snapshotThreshold, snapshotEntries, snapshotBytes, snapshotThrottleBytesPerSecond,
-                    snapshotsKept, minFreeDiskBytes, maxMessageBytes, maxCommandBytes, retryBudget, logStore,
+                    snapshotsKept, minFreeDiskBytes, maxMessageBytes, maxCommandBytes, bundleWindow, retryBudget, logStore,
                     logStoreMemtableBytes);
         }
     }

@@ -37,7 +37,10 @@ import org.apache.logging.log4j.Logger;
 final class ShardStateMachine extends StateMachineAdapter {
     private static final Logger LOG = LogManager.getLogger(ShardStateMachine.class);
     static final String HOST_SNAPSHOT_DIR = "host";
-    /** The most commands handed to the host in one {@link HostShard#applyBatch} (one storage commit). */
+    /**
+     * The most entries handed to the host in one {@link HostShard#applyBatch} (one storage commit); a bundle (up to
+     * {@link ProposalBundler#MAX_COMMANDS} commands) counts as one and never splits.
+     */
     static final int MAX_CHUNK = 256;
 
     private final String group;
@@ -99,9 +102,10 @@ final class ShardStateMachine extends StateMachineAdapter {
 
     /**
      * Hands the committed entries of this JRaft batch to the host in chunks of up to {@link #MAX_CHUNK}
-     * commands, one {@link HostShard#applyBatch} (one storage commit) per chunk, and completes the callers
-     * only once their chunk is durable. If the host fails, the whole chunk is rolled back on this replica
-     * (the host took none of it), its callers get INTERNAL and the group stops here, as for one entry.
+     * entries, one {@link HostShard#applyBatch} (one storage commit) per chunk, and completes the callers
+     * only once their chunk is durable. A bundle's commands go to the host together, each with the entry's index.
+     * If the host fails, the whole chunk is rolled back on this replica (the host took none of it), its callers
+     * get INTERNAL and the group stops here, as for one entry.
      */
     @Override
     public void onApply(Iterator iter) {
@@ -109,21 +113,42 @@ final class ShardStateMachine extends StateMachineAdapter {
         long bytes = 0;
         List<LoggedCommand> commands = new ArrayList<>();
         List<ApplyClosure> closures = new ArrayList<>();
+        List<BundledEntry> bundled = new ArrayList<>();
         while (iter.hasNext()) {
             long chunkStart = iter.getIndex();
             long chunkEnd = chunkStart;
             commands.clear();
             closures.clear();
+            bundled.clear();
             List<Runnable> rejected = new ArrayList<>();
-            while (iter.hasNext() && commands.size() + rejected.size() < MAX_CHUNK) {
+            boolean sawBundle = false;
+            for (int chunkEntries = 0; iter.hasNext() && chunkEntries < MAX_CHUNK; chunkEntries++) {
                 long index = iter.getIndex();
                 entries++;
                 bytes += iter.getData() == null ? 0 : iter.getData().remaining();
-                ApplyClosure closure = iter.done() instanceof ApplyClosure c ? c : null;
+                Closure done = iter.done();
+                ApplyClosure closure = done instanceof ApplyClosure c ? c : null;
                 try {
-                    commands.add(new LoggedCommand(index,
-                            closure != null ? closure.command() : Command.parseFrom(iter.getData())));
-                    closures.add(closure);
+                    if (done instanceof BundledEntry entry) {
+                        // proposed here: the members are the commands, parsed already
+                        bundled.add(entry);
+                        for (ApplyClosure member : entry.members()) {
+                            commands.add(new LoggedCommand(index, member.command()));
+                            closures.add(member);
+                        }
+                    } else {
+                        Command command = closure != null ? closure.command() : Command.parseFrom(iter.getData());
+                        if (command.hasBundle()) {
+                            sawBundle = true;
+                            for (Command member : command.getBundle().getCommandsList()) {
+                                commands.add(new LoggedCommand(index, member));
+                                closures.add(null);
+                            }
+                        } else {
+                            commands.add(new LoggedCommand(index, command));
+                            closures.add(closure);
+                        }
+                    }
                 } catch (InvalidProtocolBufferException e) {
                     // Cannot happen for entries proposed through ShardStore (validated first); the same bytes
                     // fail the same way on every replica, so skipping keeps replicas identical.
@@ -139,6 +164,11 @@ final class ShardStateMachine extends StateMachineAdapter {
             }
             List<CommandResult> results;
             try {
+                if (sawBundle && !shard.appliesBundles()) {
+                    // only a leader whose host shard applies bundles proposes them; this one would mis-version them
+                    throw new IllegalStateException("the log holds a bundle of commands and this replica's host shard "
+                            + "does not apply bundles (replicas of one group must run the same host shard)");
+                }
                 results = commands.isEmpty() ? List.of() : shard.applyBatch(commands);
                 if (results.size() != commands.size()) {
                     throw new IllegalStateException("host returned " + results.size() + " results for "
@@ -158,6 +188,7 @@ final class ShardStateMachine extends StateMachineAdapter {
                     }
                 }
                 rejected.forEach(Runnable::run);
+                bundled.forEach(BundledEntry::finish);
                 // Roll JRaft's applied index back to before the chunk: the iterator stands after it, on a
                 // data entry (counted by JRaft as the first rolled back) when hasNext() says so.
                 long ntail = chunkEnd - chunkStart + 1 + (iter.hasNext() ? 1 : 0);
@@ -176,6 +207,7 @@ final class ShardStateMachine extends StateMachineAdapter {
                 }
             }
             rejected.forEach(Runnable::run);
+            bundled.forEach(BundledEntry::finish);
             waiters.advance(lastApplied.get());
         }
         if (trigger.applied(entries, bytes)) {

@@ -68,6 +68,8 @@ public final class ShardStore implements AutoCloseable {
     private volatile ShardStateMachine fsm;
     private volatile Node node;
     private volatile boolean stopped;
+    /** Null: every write its own entry (bundling off, or the host shard does not apply bundles). */
+    private volatile ProposalBundler bundler;
 
     /** A replica alone on its node: a RocksDB log of its own and a throttle of its own. */
     public ShardStore(ShardStoreConfig config) {
@@ -114,6 +116,10 @@ public final class ShardStore implements AutoCloseable {
             return;
         }
         Preconditions.checkState(shard != null, "no host shard set for %s", description);
+        if (config.settings().bundleWindow() > 0 && shard.appliesBundles()) {
+            bundler = new ProposalBundler(config.settings().bundleWindow(), config.settings().maxCommandBytes(),
+                    description, this::raftNode, () -> ReplicationException.notLeader(description, leaderId()));
+        }
         Path logDir = config.raftDir().resolve("log");
         try {
             if (sharedLog == null) {
@@ -308,6 +314,10 @@ public final class ShardStore implements AutoCloseable {
             shutDown(n);
         }
         votes.release(config.groupId(), peerOf(config.nodeId()).toString());
+        ProposalBundler b = bundler;
+        if (b != null) {
+            b.close();
+        }
         ShardStateMachine m = fsm;
         if (m != null) {
             m.waiters().failAll(ReplicationException.unavailable(description + " stopped on node " + config.nodeId()));
@@ -397,6 +407,10 @@ public final class ShardStore implements AutoCloseable {
             if (command.getOpCase() == Command.OpCase.OP_NOT_SET) {
                 throw ReplicationException.invalid("command for " + description + " has no operation");
             }
+            if (command.hasBundle()) {
+                throw ReplicationException.invalid("command for " + description + " is a bundle; bundles are formed "
+                        + "by the shard's leader, send the writes one by one or as a put_batch");
+            }
             if (!n.isLeader()) {
                 throw ReplicationException.notLeader(description, leaderId());
             }
@@ -409,7 +423,12 @@ public final class ShardStore implements AutoCloseable {
                         + " exceeds the limit of " + config.settings().maxCommandBytes() + " bytes");
             }
             ApplyClosure done = new ApplyClosure(stamped, this);
-            n.apply(new Task(ByteBuffer.wrap(stamped.toByteArray()), done));
+            ProposalBundler b = bundler;
+            if (b != null && ProposalBundler.bundles(stamped)) {
+                b.submit(done);
+            } else {
+                n.apply(new Task(ByteBuffer.wrap(stamped.toByteArray()), done));
+            }
             long timeoutMs = config.settings().applyTimeout().toMillis();
             return done.future().orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
                     .exceptionallyCompose(e -> CompletableFuture.failedFuture(
@@ -437,6 +456,18 @@ public final class ShardStore implements AutoCloseable {
             f.completeExceptionally(e);
         }
         return f;
+    }
+
+    /** Log entries this replica, as leader, proposed with more than one write bundled in them; 0 with bundling off. */
+    public long bundledEntries() {
+        ProposalBundler b = bundler;
+        return b == null ? 0 : b.bundles();
+    }
+
+    /** The writes in those entries. */
+    public long bundledWrites() {
+        ProposalBundler b = bundler;
+        return b == null ? 0 : b.bundledWrites();
     }
 
     /** The replica's JRaft node while it runs; null before start and once stopped. */

@@ -49,7 +49,9 @@ public interface HostShard extends AutoCloseable {
 
     /**
      * Applies consecutive committed commands (ascending log indexes) as one unit; returns one result per
-     * command, in order. The default applies them one by one, each durable on its own.
+     * command, in order. The default applies them one by one, each durable on its own. With
+     * {@link #appliesBundles()} the indexes are ascending but not distinct: the commands of one bundle share
+     * their entry's index.
      */
     default List<CommandResult> applyBatch(List<LoggedCommand> commands) {
         List<CommandResult> results = new ArrayList<>(commands.size());
@@ -57,6 +59,18 @@ public interface HostShard extends AutoCloseable {
             results.add(apply(c.logIndex(), c.command()));
         }
         return results;
+    }
+
+    /**
+     * Whether this shard applies bundles: several single-object commands (PUT, MERGE, DELETE, none two for the same
+     * object id) that the group's leader proposed together as one log entry, to save the per-entry cost of Raft
+     * under concurrent writes. The core then hands {@link #applyBatch} every command of a bundle in the same call,
+     * each a {@link LoggedCommand} with the entry's index: each command's version is that index, and a command is a
+     * replay (skipped) exactly when its index is at or below the {@link #lastAppliedIndex()} the call started with,
+     * not the index of the previous command of the call. The default is false: every command its own entry.
+     */
+    default boolean appliesBundles() {
+        return false;
     }
 
     /**

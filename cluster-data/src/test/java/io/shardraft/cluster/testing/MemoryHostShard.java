@@ -9,6 +9,7 @@ import io.shardraft.api.v1.MergeObject;
 import io.shardraft.api.v1.ObjectData;
 import io.shardraft.api.v1.PutObject;
 import io.shardraft.cluster.spi.HostShard;
+import io.shardraft.cluster.spi.LoggedCommand;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -16,7 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -24,7 +27,8 @@ import java.util.TreeMap;
 /**
  * A small, real in-memory {@link HostShard} for the replication core's tests: objects by id with the
  * log index that wrote them. Merge replaces the properties text and/or vector (no JSON patching here;
- * the reference host does that). Thread-safe for reads via synchronization.
+ * the reference host does that). Thread-safe for reads via synchronization. {@link #bundling()} makes one that
+ * applies bundles (several commands at one log index).
  */
 public final class MemoryHostShard implements HostShard {
     private static final String SNAPSHOT_FILE = "memory.snap";
@@ -33,16 +37,54 @@ public final class MemoryHostShard implements HostShard {
     }
 
     private final TreeMap<String, Stored> objects = new TreeMap<>();
+    private final boolean bundles;
     private long lastApplied;
     private long appliedEntries;
+    private int runAtIndex;
+    private int mostAtOneIndex;
     private volatile boolean closed;
+
+    public MemoryHostShard() {
+        this(false);
+    }
+
+    private MemoryHostShard(boolean bundles) {
+        this.bundles = bundles;
+    }
+
+    /** One that applies bundles ({@link HostShard#appliesBundles()}). */
+    public static MemoryHostShard bundling() {
+        return new MemoryHostShard(true);
+    }
+
+    @Override
+    public boolean appliesBundles() {
+        return bundles;
+    }
 
     @Override
     public synchronized CommandResult apply(long logIndex, Command command) {
-        CommandResult.Builder result = CommandResult.newBuilder().setLogIndex(logIndex);
         if (logIndex <= lastApplied) {
-            return result.build();
+            return CommandResult.newBuilder().setLogIndex(logIndex).build();
         }
+        return applyNew(logIndex, command);
+    }
+
+    @Override
+    public synchronized List<CommandResult> applyBatch(List<LoggedCommand> commands) {
+        long start = lastApplied;
+        List<CommandResult> results = new ArrayList<>(commands.size());
+        for (LoggedCommand c : commands) {
+            results.add(c.logIndex() <= start ? CommandResult.newBuilder().setLogIndex(c.logIndex()).build()
+                    : applyNew(c.logIndex(), c.command()));
+        }
+        return results;
+    }
+
+    private CommandResult applyNew(long logIndex, Command command) {
+        CommandResult.Builder result = CommandResult.newBuilder().setLogIndex(logIndex);
+        runAtIndex = logIndex == lastApplied ? runAtIndex + 1 : 1;
+        mostAtOneIndex = Math.max(mostAtOneIndex, runAtIndex);
         switch (command.getOpCase()) {
             case PUT -> result.addItems(put(logIndex, command.getPut()));
             case MERGE -> result.addItems(merge(logIndex, command.getMerge()));
@@ -50,6 +92,7 @@ public final class MemoryHostShard implements HostShard {
             case PUT_BATCH -> command.getPutBatch().getPutsList().forEach(p -> result.addItems(put(logIndex, p)));
             case DELETE_BATCH -> command.getDeleteBatch().getDeletesList().forEach(d -> result.addItems(delete(d)));
             case OP_NOT_SET -> throw new IllegalArgumentException("no op");
+            default -> throw new IllegalArgumentException("not a shard command: " + command.getOpCase());
         }
         lastApplied = logIndex;
         appliedEntries++;
@@ -109,9 +152,20 @@ public final class MemoryHostShard implements HostShard {
         return lastApplied;
     }
 
-    /** How many entries this instance applied (not counting skipped replays or snapshot loads). */
+    /** How many commands this instance applied (not counting skipped replays or snapshot loads). */
     public synchronized long appliedEntries() {
         return appliedEntries;
+    }
+
+    /** The most commands this instance applied at one log index (more than 1: it applied a bundle). */
+    public synchronized int mostCommandsAtOneIndex() {
+        return mostAtOneIndex;
+    }
+
+    /** The version (log index of the last write) of an object, if it exists. */
+    public synchronized Optional<Long> version(String id) {
+        Stored s = objects.get(id);
+        return s == null ? Optional.empty() : Optional.of(s.version);
     }
 
     public synchronized Optional<ObjectData> get(String id) {

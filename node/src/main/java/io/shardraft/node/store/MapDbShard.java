@@ -241,8 +241,13 @@ public final class MapDbShard implements HostShard {
     /**
      * Applies the commands with the index of the last one, and commits them in one MapDB transaction if the shard
      * is transactional; readers (held out by the write lock) see all of it or none of it. Entries at or below the
-     * applied index are skipped (a replay).
+     * applied index the call starts with are skipped (a replay); the commands of a bundle share one index.
      */
+    @Override
+    public boolean appliesBundles() {
+        return true;
+    }
+
     @Override
     public List<CommandResult> applyBatch(List<LoggedCommand> commands) {
         Lock w = lock.writeLock();
@@ -254,14 +259,15 @@ public final class MapDbShard implements HostShard {
                         + lastAppliedIndex + " failed; reopen it or load a snapshot", broken);
             }
             List<CommandResult> results = new ArrayList<>(commands.size());
-            long applied = lastAppliedIndex;
+            long start = lastAppliedIndex;
+            long applied = start;
             try {
                 for (LoggedCommand c : commands) {
                     long logIndex = c.logIndex();
                     Preconditions.checkArgument(logIndex > 0, "logIndex must be > 0, got %s", logIndex);
                     CommandResult.Builder result = CommandResult.newBuilder().setLogIndex(logIndex);
-                    if (logIndex <= applied) {
-                        LOG.debug("{}: skipping entry {} (already applied up to {})", name, logIndex, applied);
+                    if (logIndex <= start) {
+                        LOG.debug("{}: skipping entry {} (already applied up to {})", name, logIndex, start);
                     } else {
                         applyOp(logIndex, c.command(), result);
                         applied = logIndex;
@@ -310,7 +316,10 @@ public final class MapDbShard implements HostShard {
                     result.addItems(applyDelete(deletes.get(i), "deletes[" + i + "]"));
                 }
             }
-            default -> result.addItems(item("", ItemStatus.ITEM_REJECTED, "op: command has no operation", 0));
+            // a bundle reaches a shard as its commands, never as itself
+            case OP_NOT_SET -> result.addItems(item("", ItemStatus.ITEM_REJECTED, "op: command has no operation", 0));
+            default -> result.addItems(item("", ItemStatus.ITEM_REJECTED, "op: a shard does not apply "
+                    + command.getOpCase(), 0));
         }
     }
 

@@ -65,6 +65,48 @@ class MapDbShardBatchTest {
     }
 
     @Test
+    void theCommandsOfABundleShareTheirEntrysIndexAndAReplayOfItChangesNothing() throws Exception {
+        try (MapDbShard shard = MapDbShard.open("batch/shard-0", dir, SCHEMA)) {
+            assertTrue(shard.appliesBundles());
+            shard.applyBatch(List.of(new LoggedCommand(1, put(T0, id(1), "{\"a\":1}", 1, 1))));
+            // entry 2 is a bundle of three writes, entry 3 a plain one: one applyBatch, as the state machine calls it
+            List<CommandResult> results = shard.applyBatch(List.of(
+                    new LoggedCommand(2, put(T0, id(2), "{\"a\":2}", 2, 2)),
+                    new LoggedCommand(2, merge(T0, id(1), "{\"b\":2}")),
+                    new LoggedCommand(2, Commands.putExpecting(T0, 7, id(3), "{\"a\":3}", 3, 3)),
+                    new LoggedCommand(3, put(T0, id(4), "{\"a\":4}", 4, 4))));
+            assertEquals(ItemStatus.ITEM_OK, results.get(0).getItems(0).getStatus());
+            assertEquals(ItemStatus.ITEM_OK, results.get(1).getItems(0).getStatus(), "not taken for a replay of 2");
+            assertEquals(ItemStatus.ITEM_CONFLICT, results.get(2).getItems(0).getStatus());
+            assertEquals(ItemStatus.ITEM_OK, results.get(3).getItems(0).getStatus());
+            assertEquals(2, shard.get(id(2)).orElseThrow().version());
+            assertEquals(2, shard.get(id(1)).orElseThrow().version());
+            assertTrue(shard.get(id(1)).orElseThrow().propertiesJson().contains("\"b\":2"));
+            assertTrue(shard.get(id(3)).isEmpty(), "the conditional put lost");
+            assertEquals(3, shard.lastAppliedIndex());
+        }
+        try (MapDbShard shard = MapDbShard.open("batch/shard-0", dir, SCHEMA)) {
+            assertEquals(3, shard.lastAppliedIndex());
+            // the log's tail replayed from the bundle on: skipped whole, then the next entry's bundle applies whole
+            List<CommandResult> results = shard.applyBatch(List.of(
+                    new LoggedCommand(2, put(T0, id(2), "{\"replayed\":true}", 0, 0)),
+                    new LoggedCommand(2, put(T0, id(5), "{\"replayed\":true}", 0, 0)),
+                    new LoggedCommand(3, put(T0, id(4), "{\"replayed\":true}", 0, 0)),
+                    new LoggedCommand(4, put(T0, id(6), "{\"a\":6}", 6, 6)),
+                    new LoggedCommand(4, put(T0, id(7), "{\"a\":7}", 7, 7))));
+            for (int i = 0; i < 3; i++) {
+                assertEquals(0, results.get(i).getItemsCount(), "replayed command " + i);
+            }
+            assertEquals(ItemStatus.ITEM_OK, results.get(3).getItems(0).getStatus());
+            assertEquals(ItemStatus.ITEM_OK, results.get(4).getItems(0).getStatus());
+            assertTrue(shard.get(id(5)).isEmpty());
+            assertTrue(shard.get(id(2)).orElseThrow().propertiesJson().contains("\"a\":2"));
+            assertEquals(4, shard.get(id(7)).orElseThrow().version());
+            assertEquals(4, shard.lastAppliedIndex());
+        }
+    }
+
+    @Test
     void noReaderSeesPartOfABatch() throws Exception {
         int batches = 60;
         int perBatch = 10;
