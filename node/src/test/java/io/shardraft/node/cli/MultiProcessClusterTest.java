@@ -116,6 +116,16 @@ class MultiProcessClusterTest {
     }
 
     @Test
+    @Order(0)
+    void nodeJvmsLeaveSigusr2ToJRaftSoJfrCanSampleThem() throws Exception {
+        for (long pid : pids) {
+            String env = Files.readString(Path.of("/proc/" + pid + "/environ")).replace('\0', '\n');
+            assertTrue(env.lines().anyMatch("_JAVA_SR_SIGNUM=40"::equals), "node process " + pid
+                    + " runs without HotSpot's suspend signal moved off SIGUSR2");
+        }
+    }
+
+    @Test
     @Order(1)
     void importKillTheBusiestLeaderKeepImportingRestartAndLoseNothing() throws Exception {
         Map<String, JsonNode> expected = new HashMap<>(writeObjects(dir.resolve("a.jsonl"), 0, 2500));
