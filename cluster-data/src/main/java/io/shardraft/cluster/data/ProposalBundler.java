@@ -6,6 +6,7 @@ import com.google.common.base.Preconditions;
 import io.shardraft.api.v1.Command;
 import io.shardraft.api.v1.CommandBundle;
 import io.shardraft.cluster.error.ReplicationException;
+import io.shardraft.cluster.spi.SingleObjectWrite;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -18,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * A shard leader's bundling of concurrent single-object writes (PUT, MERGE, DELETE) into fewer Raft log entries.
+ * A shard leader's bundling of concurrent single-object writes ({@link SingleObjectWrite}: PUT, MERGE, DELETE) into fewer Raft log entries.
  * Each log entry costs the leader and every follower a fixed amount of work (log append and encoding, replication
  * bookkeeping, a state-machine round) whatever it carries; under many concurrent writers that cost, not the writes,
  * bounds a group's throughput. So at most {@code window} entries of these writes are in flight (proposed, not yet
@@ -60,14 +61,6 @@ final class ProposalBundler {
         this.description = description;
         this.node = node;
         this.notLeader = notLeader;
-    }
-
-    /** Whether the command is a write this bundler may put into a bundle. */
-    static boolean bundles(Command command) {
-        return switch (command.getOpCase()) {
-            case PUT, MERGE, DELETE -> true;
-            default -> false;
-        };
     }
 
     /** Queues a stamped single-object write; it is proposed as soon as the window allows. */
@@ -127,7 +120,7 @@ final class ProposalBundler {
         long bytes = FRAMING_BYTES;
         for (ApplyClosure next; members.size() < MAX_COMMANDS && (next = queue.peek()) != null; ) {
             int size = next.command().getSerializedSize() + FRAMING_BYTES;
-            String id = objectId(next.command());
+            String id = SingleObjectWrite.objectId(next.command());
             if (!members.isEmpty() && (bytes + size > maxBytes || ids.contains(id))) {
                 break;
             }
@@ -152,14 +145,5 @@ final class ProposalBundler {
         for (ApplyClosure c; (c = queue.poll()) != null; ) {
             c.fail(e);
         }
-    }
-
-    private static String objectId(Command c) {
-        return switch (c.getOpCase()) {
-            case PUT -> c.getPut().getObject().getId();
-            case MERGE -> c.getMerge().getId();
-            case DELETE -> c.getDelete().getId();
-            default -> throw new IllegalArgumentException("not a single-object write: " + c.getOpCase());
-        };
     }
 }

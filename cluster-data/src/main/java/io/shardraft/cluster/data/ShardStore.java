@@ -21,6 +21,7 @@ import io.shardraft.cluster.error.ReplicationException;
 import io.shardraft.cluster.error.ReplicationException.Reason;
 import io.shardraft.cluster.log.SharedLogStore;
 import io.shardraft.cluster.spi.HostShard;
+import io.shardraft.cluster.spi.SingleObjectWrite;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -424,7 +425,7 @@ public final class ShardStore implements AutoCloseable {
             }
             ApplyClosure done = new ApplyClosure(stamped, this);
             ProposalBundler b = bundler;
-            if (b != null && ProposalBundler.bundles(stamped)) {
+            if (b != null && SingleObjectWrite.is(stamped)) {
                 b.submit(done);
             } else {
                 n.apply(new Task(ByteBuffer.wrap(stamped.toByteArray()), done));

@@ -11,6 +11,7 @@ import io.shardraft.api.v1.ObjectData;
 import io.shardraft.api.v1.PutBatch;
 import io.shardraft.api.v1.PutObject;
 import io.shardraft.cluster.data.ReadConsistency;
+import io.shardraft.cluster.spi.SingleObjectWrite;
 import io.shardraft.node.store.KnnMerge;
 import io.shardraft.node.store.MapDbShard;
 import io.shardraft.node.store.ObjectValidationException;
@@ -86,17 +87,8 @@ public final class ObjectIndex {
         } catch (ObjectValidationException e) {
             return CompletableFuture.failedFuture(e);
         }
-        String shard = definition.shardName(definition.shardOf(idOf(valid)));
+        String shard = definition.shardName(definition.shardOf(SingleObjectWrite.objectId(valid)));
         return routing.submit(shard, valid).thenApply(r -> r.getItems(0));
-    }
-
-    private static String idOf(Command c) {
-        return switch (c.getOpCase()) {
-            case PUT -> c.getPut().getObject().getId();
-            case MERGE -> c.getMerge().getId();
-            case DELETE -> c.getDelete().getId();
-            default -> throw new IllegalArgumentException("not a single-object command: " + c.getOpCase());
-        };
     }
 
     /**
