@@ -58,7 +58,8 @@ final class BenchCompareCommand implements Callable<Integer> {
             description = "Systems to run (default: ${DEFAULT-VALUE}).")
     List<String> systems;
 
-    @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "2",
+    // 5 s: with 2 s the first phase on a fresh cluster (put, 1 client) still ran with cold JITs
+    @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "5",
             description = "Warm-up before each measured phase, not counted (default: ${DEFAULT-VALUE}).")
     double warmupSeconds;
 
