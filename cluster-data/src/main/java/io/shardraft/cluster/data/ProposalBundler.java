@@ -19,13 +19,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * A shard leader's bundling of concurrent single-object writes ({@link SingleObjectWrite}: PUT, MERGE, DELETE) into fewer Raft log entries.
- * Each log entry costs the leader and every follower a fixed amount of work (log append and encoding, replication
- * bookkeeping, a state-machine round) whatever it carries; under many concurrent writers that cost, not the writes,
- * bounds a group's throughput. So at most {@code window} entries of these writes are in flight (proposed, not yet
- * applied on the leader); writes that arrive meanwhile wait in a queue, and the next entry carries all of them (up to
- * {@link #MAX_COMMANDS} and the command size limit) as one {@code CommandBundle}. A lone writer never waits: with
- * the window free its write is proposed at once, as a plain command.
+ * A shard leader's bundling of concurrent single-object writes ({@link SingleObjectWrite}: PUT, MERGE, DELETE) into
+ * fewer Raft log entries. Each log entry costs the leader and every follower a fixed amount of work (log append and
+ * encoding, replication bookkeeping, a state-machine round) whatever it carries: on the reference host about a sixth
+ * of a put's CPU on the nodes at 64 clients. So at most {@code window} entries of these writes are in flight
+ * (proposed, not yet applied on the leader); writes that arrive meanwhile wait in a queue, and the next entry carries
+ * all of them (up to {@link #MAX_COMMANDS} and the command size limit) as one {@code CommandBundle}. A lone writer
+ * never waits: with the window free its write is proposed at once, as a plain command.
  *
  * <p>Two writes to the same object id never share an entry: they would get the same version, and a conditional
  * write on it could not tell them apart. The bundler has no thread of its own: a proposing caller, or the
