@@ -238,16 +238,16 @@ public final class MapDbShard implements HostShard {
         return applyBatch(List.of(new LoggedCommand(logIndex, command))).get(0);
     }
 
-    /**
-     * Applies the commands with the index of the last one, and commits them in one MapDB transaction if the shard
-     * is transactional; readers (held out by the write lock) see all of it or none of it. Entries at or below the
-     * applied index the call starts with are skipped (a replay); the commands of a bundle share one index.
-     */
     @Override
     public boolean appliesBundles() {
         return true;
     }
 
+    /**
+     * Applies the commands with the index of the last one, and commits them in one MapDB transaction if the shard
+     * is transactional; readers (held out by the write lock) see all of it or none of it. Entries at or below the
+     * applied index the call starts with are skipped (a replay); the commands of a bundle share one index.
+     */
     @Override
     public List<CommandResult> applyBatch(List<LoggedCommand> commands) {
         Lock w = lock.writeLock();
