@@ -5,6 +5,7 @@ import io.shardraft.api.v1.CommandResult;
 import io.shardraft.cluster.data.ReadConsistency;
 import io.shardraft.cluster.error.ReplicationException;
 import io.shardraft.cluster.spi.HostShard;
+import io.shardraft.cluster.spi.SubmittedCommand;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -62,13 +63,7 @@ final class StandaloneRouting implements ShardRouting {
     @Override
     public CompletableFuture<CommandResult> submit(String shard, Command command) {
         try {
-            if (command.getOpCase() == Command.OpCase.OP_NOT_SET) {
-                throw ReplicationException.invalid("command for " + index + "/" + shard + " has no operation");
-            }
-            if (command.hasBundle()) {
-                throw ReplicationException.invalid("command for " + index + "/" + shard + " is a bundle; bundles are "
-                        + "formed by a shard's Raft leader, send the writes one by one or as a put_batch");
-            }
+            SubmittedCommand.check(command, index + "/" + shard);
             HostShard host = require(shard);
             Command stamped = command.toBuilder().setProposedAtMillis(clock.millis()).build();
             CommandResult result;

@@ -22,6 +22,7 @@ import io.shardraft.cluster.error.ReplicationException.Reason;
 import io.shardraft.cluster.log.SharedLogStore;
 import io.shardraft.cluster.spi.HostShard;
 import io.shardraft.cluster.spi.SingleObjectWrite;
+import io.shardraft.cluster.spi.SubmittedCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -405,13 +406,7 @@ public final class ShardStore implements AutoCloseable {
     public CompletableFuture<CommandResult> apply(Command command) {
         try {
             Node n = running();
-            if (command.getOpCase() == Command.OpCase.OP_NOT_SET) {
-                throw ReplicationException.invalid("command for " + description + " has no operation");
-            }
-            if (command.hasBundle()) {
-                throw ReplicationException.invalid("command for " + description + " is a bundle; bundles are formed "
-                        + "by the shard's leader, send the writes one by one or as a put_batch");
-            }
+            SubmittedCommand.check(command, description);
             if (!n.isLeader()) {
                 throw ReplicationException.notLeader(description, leaderId());
             }

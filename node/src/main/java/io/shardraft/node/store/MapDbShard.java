@@ -316,8 +316,8 @@ public final class MapDbShard implements HostShard {
                     result.addItems(applyDelete(deletes.get(i), "deletes[" + i + "]"));
                 }
             }
-            // a bundle reaches a shard as its commands, never as itself
             case OP_NOT_SET -> result.addItems(item("", ItemStatus.ITEM_REJECTED, "op: command has no operation", 0));
+            // e.g. a bundle: it reaches a shard as its commands, never as itself
             default -> result.addItems(item("", ItemStatus.ITEM_REJECTED, "op: a shard does not apply "
                     + command.getOpCase(), 0));
         }
