@@ -598,6 +598,11 @@ public final class ShardStore implements AutoCloseable {
                     : ReplicationException.unavailable("cannot confirm the leader of " + msg
                             + " (" + status.getRaftError() + ")");
         }
+        if (status.getRaftError() == RaftError.EBUSY && stopped) {
+            // JRaft's log manager refuses appends as "busy" once the node shuts down: nothing was appended
+            return ReplicationException.unavailableNotApplied(description + " stopped on node " + config.nodeId()
+                    + " before the write was appended");
+        }
         return switch (status.getRaftError()) {
             case EBUSY -> new ReplicationException(Reason.RESOURCE_EXHAUSTED,
                     "apply queue of " + description + " is full; retry later (" + status.getErrorMsg() + ")");
