@@ -20,7 +20,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The state machine's apply into the MapDB host store (a real {@code objects.db} in a temporary directory,
  * configured as a node opens a replicated shard: {@code MapDbShardConfig.REPLICATED}): a put of a new object, a batch of 100
- * new objects. Commands are built outside the measured call; ops/s counts log entries.
+ * new objects. Commands are built outside the measured call; ops/s counts log entries. {@code admitted}: whether
+ * the commands carry the mark of a write the ingress node validated already (what a node's own writes carry), so
+ * the shard applies them without checking their content again; false measures the apply-time checks too.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -40,6 +42,9 @@ public class ShardApplyBenchmark {
     @Param("32")
     public int dims;
 
+    @Param({"true", "false"})
+    public boolean admitted;
+
     private Payload payload;
     private ShardFixture fixture;
     private Command[] puts;
@@ -58,14 +63,18 @@ public class ShardApplyBenchmark {
     public void prepare() {
         puts = new Command[PREPARED_PUTS];
         for (int i = 0; i < puts.length; i++) {
-            puts[i] = ShardFixture.put(payload, fixture.takeObjects(1));
+            puts[i] = mark(ShardFixture.put(payload, fixture.takeObjects(1)));
         }
         batches = new Command[PREPARED_BATCHES];
         for (int i = 0; i < batches.length; i++) {
-            batches[i] = ShardFixture.batch(payload, fixture.takeObjects(100), 100);
+            batches[i] = mark(ShardFixture.batch(payload, fixture.takeObjects(100), 100));
         }
         nextPut = 0;
         nextBatch = 0;
+    }
+
+    private Command mark(Command command) {
+        return command.toBuilder().setAdmitted(admitted).build();
     }
 
     @TearDown(Level.Trial)

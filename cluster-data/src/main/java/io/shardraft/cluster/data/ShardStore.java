@@ -404,6 +404,19 @@ public final class ShardStore implements AutoCloseable {
      * or DEADLINE_EXCEEDED (outcome unknown).
      */
     public CompletableFuture<CommandResult> apply(Command command) {
+        return propose(command, false);
+    }
+
+    /**
+     * Proposes a command that another node submitted (the ShardReplicationService), as {@link #apply} does, after
+     * the host shard admitted it ({@link HostShard#admit}): its {@code admitted} mark is never taken from the
+     * caller, and a command the host refuses fails with INVALID_ARGUMENT, nothing proposed.
+     */
+    public CompletableFuture<CommandResult> applyFromPeer(Command command) {
+        return propose(command, true);
+    }
+
+    private CompletableFuture<CommandResult> propose(Command command, boolean fromPeer) {
         try {
             Node n = running();
             SubmittedCommand.check(command, description);
@@ -411,8 +424,9 @@ public final class ShardStore implements AutoCloseable {
                 throw ReplicationException.notLeader(description, leaderId());
             }
             disk.check(command);
+            Command.Builder admitted = fromPeer ? admit(command).toBuilder() : command.toBuilder();
             // The leader picks the time once; every replica applies the same value.
-            Command stamped = command.toBuilder().setProposedAtMillis(clock.millis()).build();
+            Command stamped = admitted.setProposedAtMillis(clock.millis()).build();
             int size = stamped.getSerializedSize();
             if (size > config.settings().maxCommandBytes()) {
                 throw ReplicationException.invalid("command of " + size + " bytes for " + description
@@ -433,6 +447,14 @@ public final class ShardStore implements AutoCloseable {
                                             + " ms; it may or may not have been applied") : e));
         } catch (ReplicationException e) {
             return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private Command admit(Command command) {
+        try {
+            return shard.admit(command.getAdmitted() ? command.toBuilder().clearAdmitted().build() : command);
+        } catch (IllegalArgumentException e) {
+            throw ReplicationException.invalid(e.getMessage());
         }
     }
 

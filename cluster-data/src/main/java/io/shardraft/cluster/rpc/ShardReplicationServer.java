@@ -27,7 +27,8 @@ import org.apache.logging.log4j.Logger;
 /**
  * Serves ShardReplicationService from the node's {@link Registry}: a forwarded command is checked
  * (size, then syntax) before it can reach a log, then applied through the shard's store as if it had
- * been sent here directly.
+ * been sent here directly, except that the host shard admits it first ({@code ShardStore.applyFromPeer}): a
+ * caller's {@code admitted} mark is never trusted.
  */
 public final class ShardReplicationServer extends ShardReplicationServiceGrpc.ShardReplicationServiceImplBase {
     private static final Logger LOG = LogManager.getLogger("shard_replication_server");
@@ -51,7 +52,7 @@ public final class ShardReplicationServer extends ShardReplicationServiceGrpc.Sh
             ShardStore store = store(request.getIndex(), request.getShard());
             Command command = decode(request.getCommand(), store.config().settings().maxCommandBytes(), "command");
             applied.incrementAndGet();
-            f = store.apply(command);
+            f = store.applyFromPeer(command);
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }
@@ -86,7 +87,7 @@ public final class ShardReplicationServer extends ShardReplicationServiceGrpc.Sh
         List<CompletableFuture<BatchEntryOutcome>> outcomes = new ArrayList<>(commands.size());
         for (Command c : commands) {
             applied.incrementAndGet();
-            outcomes.add(store.apply(c).handle((r, e) -> e == null
+            outcomes.add(store.applyFromPeer(c).handle((r, e) -> e == null
                     ? BatchEntryOutcome.newBuilder().setResult(r).build()
                     : failure(e)));
         }

@@ -74,6 +74,19 @@ public interface HostShard extends AutoCloseable {
     }
 
     /**
+     * Admits a command that another node submitted to this shard's leader (the ShardReplicationService: a write
+     * forwarded by a follower, or any other caller of that service) before it is proposed. It arrives with
+     * {@code admitted} cleared; a host that validates and normalizes commands may do so here and return the command
+     * with {@code admitted} set, so that {@link #apply} on every replica may skip those checks for it. It throws
+     * {@link IllegalArgumentException} (message: what is wrong) for a command that must not be proposed; the caller
+     * gets INVALID_ARGUMENT and nothing is written. It may run on any thread, concurrently with {@link #apply}, so
+     * it must not read or change the shard's state. The default admits the command as it is, unmarked.
+     */
+    default Command admit(Command command) {
+        return command;
+    }
+
+    /**
      * The log index of the last command applied to this shard's data; 0 if none. It is persisted with the data
      * it covers, possibly later than the apply (never later than {@link #saveSnapshot} and {@link #close}); a
      * shard reopened after a crash reports the last persisted one.

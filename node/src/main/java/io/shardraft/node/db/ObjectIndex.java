@@ -104,7 +104,7 @@ public final class ObjectIndex {
             return CompletableFuture.failedFuture(e);
         }
         return split(valid.getPutsList(), p -> p.getObject().getId(),
-                items -> Command.newBuilder().setPutBatch(PutBatch.newBuilder().addAllPuts(items)).build());
+                items -> Command.newBuilder().setPutBatch(PutBatch.newBuilder().addAllPuts(items)));
     }
 
     public CompletableFuture<List<ItemResult>> deleteBatch(List<DeleteObject> deletes) {
@@ -116,11 +116,12 @@ public final class ObjectIndex {
             return CompletableFuture.failedFuture(e);
         }
         return split(valid.getDeletesList(), DeleteObject::getId,
-                items -> Command.newBuilder().setDeleteBatch(DeleteBatch.newBuilder().addAllDeletes(items)).build());
+                items -> Command.newBuilder().setDeleteBatch(DeleteBatch.newBuilder().addAllDeletes(items)));
     }
 
+    /** Proposes each shard's part of validated {@code items} as one command, admitted as the items were. */
     private <I> CompletableFuture<List<ItemResult>> split(List<I> items, Function<I, String> id,
-            Function<List<I>, Command> command) {
+            Function<List<I>, Command.Builder> command) {
         Map<Integer, List<Integer>> positionsByShard = new TreeMap<>();
         for (int i = 0; i < items.size(); i++) {
             positionsByShard.computeIfAbsent(definition.shardOf(id.apply(items.get(i))), s -> new ArrayList<>()).add(i);
@@ -129,7 +130,8 @@ public final class ObjectIndex {
         List<CompletableFuture<Void>> parts = new ArrayList<>();
         positionsByShard.forEach((shard, positions) -> {
             List<I> part = positions.stream().map(items::get).toList();
-            parts.add(routing.submit(definition.shardName(shard), command.apply(part)).thenAccept(r -> {
+            Command admitted = command.apply(part).setAdmitted(true).build();
+            parts.add(routing.submit(definition.shardName(shard), admitted).thenAccept(r -> {
                 for (int j = 0; j < positions.size(); j++) {
                     results[positions.get(j)] = r.getItems(j);
                 }

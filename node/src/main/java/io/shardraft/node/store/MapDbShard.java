@@ -244,6 +244,16 @@ public final class MapDbShard implements HostShard {
     }
 
     /**
+     * Validates and normalizes a command from another node as {@link io.shardraft.node.db.ObjectIndex} does for a
+     * client's write, and marks it admitted, so that no replica checks it again at apply. Needs only the schema, so
+     * it runs on any thread, beside apply.
+     */
+    @Override
+    public Command admit(Command command) {
+        return validator.validate(command);
+    }
+
+    /**
      * Applies the commands with the index of the last one, and commits them in one MapDB transaction if the shard
      * is transactional; readers (held out by the write lock) see all of it or none of it. Entries at or below the
      * applied index the call starts with are skipped (a replay); the commands of a bundle share one index.
@@ -298,22 +308,29 @@ public final class MapDbShard implements HostShard {
         }
     }
 
+    /**
+     * An admitted command ({@link Command#getAdmitted()}) was validated and normalized before it was proposed, by
+     * this same validator: its items are applied as they are, without checking them again on every replica (for a
+     * put, a JSON parse and rewrite of its properties). Any other command's items are checked here, and one that
+     * fails is {@code ITEM_REJECTED}; both ways give every replica the same state.
+     */
     private void applyOp(long index, Command command, CommandResult.Builder result) {
         long now = command.getProposedAtMillis();
+        boolean admitted = command.getAdmitted();
         switch (command.getOpCase()) {
-            case PUT -> result.addItems(applyPut(index, now, command.getPut(), "put"));
-            case MERGE -> result.addItems(applyMerge(index, now, command.getMerge(), "merge"));
-            case DELETE -> result.addItems(applyDelete(command.getDelete(), "delete"));
+            case PUT -> result.addItems(applyPut(index, now, command.getPut(), admitted, "put"));
+            case MERGE -> result.addItems(applyMerge(index, now, command.getMerge(), admitted, "merge"));
+            case DELETE -> result.addItems(applyDelete(command.getDelete(), admitted, "delete"));
             case PUT_BATCH -> {
                 List<PutObject> puts = command.getPutBatch().getPutsList();
                 for (int i = 0; i < puts.size(); i++) {
-                    result.addItems(applyPut(index, now, puts.get(i), "puts[" + i + "]"));
+                    result.addItems(applyPut(index, now, puts.get(i), admitted, "puts[" + i + "]"));
                 }
             }
             case DELETE_BATCH -> {
                 List<DeleteObject> deletes = command.getDeleteBatch().getDeletesList();
                 for (int i = 0; i < deletes.size(); i++) {
-                    result.addItems(applyDelete(deletes.get(i), "deletes[" + i + "]"));
+                    result.addItems(applyDelete(deletes.get(i), admitted, "deletes[" + i + "]"));
                 }
             }
             case OP_NOT_SET -> result.addItems(item("", ItemStatus.ITEM_REJECTED, "op: command has no operation", 0));
@@ -323,10 +340,10 @@ public final class MapDbShard implements HostShard {
         }
     }
 
-    private ItemResult applyPut(long index, long now, PutObject raw, String path) {
+    private ItemResult applyPut(long index, long now, PutObject raw, boolean admitted, String path) {
         PutObject put;
         try {
-            put = validator.checkPut(raw, path);
+            put = admitted ? raw : validator.checkPut(raw, path);
         } catch (ObjectValidationException e) {
             return item(raw.getObject().getId(), ItemStatus.ITEM_REJECTED, e.getMessage(), 0);
         }
@@ -354,10 +371,10 @@ public final class MapDbShard implements HostShard {
         return item(id, ItemStatus.ITEM_OK, "", index);
     }
 
-    private ItemResult applyMerge(long index, long now, MergeObject raw, String path) {
+    private ItemResult applyMerge(long index, long now, MergeObject raw, boolean admitted, String path) {
         MergeObject merge;
         try {
-            merge = validator.checkMerge(raw, path);
+            merge = admitted ? raw : validator.checkMerge(raw, path);
         } catch (ObjectValidationException e) {
             return item(raw.getId(), ItemStatus.ITEM_REJECTED, e.getMessage(), 0);
         }
@@ -396,10 +413,10 @@ public final class MapDbShard implements HostShard {
         return item(id, ItemStatus.ITEM_OK, "", index);
     }
 
-    private ItemResult applyDelete(DeleteObject raw, String path) {
+    private ItemResult applyDelete(DeleteObject raw, boolean admitted, String path) {
         DeleteObject delete;
         try {
-            delete = validator.checkDelete(raw, path);
+            delete = admitted ? raw : validator.checkDelete(raw, path);
         } catch (ObjectValidationException e) {
             return item(raw.getId(), ItemStatus.ITEM_REJECTED, e.getMessage(), 0);
         }

@@ -15,8 +15,9 @@ import java.util.Objects;
 
 /**
  * Checks a command against an index schema before it is proposed, so that nothing invalid reaches the
- * log and nothing is ever partially written. {@link #validate} returns the command in normalized form,
- * which is what should be proposed:
+ * log and nothing is ever partially written. {@link #validate} returns the command in normalized form and marked
+ * admitted ({@link Command#getAdmitted()}: the shard applies it without checking it again), which is what should be
+ * proposed:
  * <ul>
  *   <li>ids must be canonical UUIDs (8-4-4-4-12 hex digits) in any case; they are returned lower-case;</li>
  *   <li>properties must be a JSON object (empty text counts as {@code {}}) without duplicate keys; they
@@ -48,12 +49,12 @@ public final class ObjectValidator {
     }
 
     /**
-     * Validates {@code command} and returns it normalized (lower-case ids, normalized properties).
+     * Validates {@code command} and returns it normalized (lower-case ids, normalized properties) and admitted.
      *
      * @throws ObjectValidationException naming the first offending field
      */
     public Command validate(Command command) {
-        Command.Builder out = command.toBuilder();
+        Command.Builder out = command.toBuilder().setAdmitted(true);
         switch (command.getOpCase()) {
             case PUT -> out.setPut(checkPut(command.getPut(), "put"));
             case MERGE -> out.setMerge(checkMerge(command.getMerge(), "merge"));

@@ -239,6 +239,38 @@ class MapDbShardTest {
     }
 
     @Test
+    void anAdmittedCommandIsAppliedWithoutCheckingItAgainAndAnyOtherIsChecked() {
+        // Properties in a form the validator would rewrite (key order, spaces): only an unmarked command is rewritten.
+        String raw = "{\"b\": 1, \"a\": 2}";
+        shard.apply(1, put(T0, A, raw, 1, 2, 3).toBuilder().setAdmitted(true).build());
+        shard.apply(2, put(T0, B, raw, 1, 2, 3));
+        assertEquals(raw, stored(A).propertiesJson());
+        assertEquals("{\"a\":2,\"b\":1}", stored(B).propertiesJson());
+
+        // What admission gives a command from another node: normalized, marked, and so applied as it is.
+        Command admitted = shard.admit(put(T0, C.toUpperCase(), raw, 1, 2, 3));
+        assertTrue(admitted.getAdmitted());
+        assertEquals(C, admitted.getPut().getObject().getId());
+        assertEquals(ItemStatus.ITEM_OK, only(shard.apply(3, admitted)).getStatus());
+        assertEquals("{\"a\":2,\"b\":1}", stored(C).propertiesJson());
+
+        // A merged result is always checked: it depends on the stored object, which no admission saw.
+        Command bigPatch = merge(T0, A, "{\"pad\":\"" + "x".repeat(SCHEMA.maxObjectBytes()) + "\"}").toBuilder()
+                .setAdmitted(true).build();
+        assertEquals(ItemStatus.ITEM_REJECTED, only(shard.apply(4, bigPatch)).getStatus());
+        assertEquals(raw, stored(A).propertiesJson());
+    }
+
+    @Test
+    void admissionRefusesWhatMustNotBeProposedNamingTheField() {
+        ObjectValidationException e = assertThrows(ObjectValidationException.class,
+                () -> shard.admit(put(T0, A, "[1]", 1, 2, 3)));
+        assertEquals("put.object.properties_json: must be a JSON object, got an array", e.getMessage());
+        assertThrows(ObjectValidationException.class, () -> shard.admit(put(T0, A, "{}", 1, 2)));
+        assertEquals(0, shard.count());
+    }
+
+    @Test
     void scanPagesInIdOrder() {
         List<String> ids = new ArrayList<>();
         Random rnd = new Random(7);
