@@ -11,6 +11,7 @@ import io.shardraft.api.v1.PutObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeSet;
@@ -24,30 +25,113 @@ import org.mapdb.DBMaker;
 import org.mapdb.DataInput2;
 import org.mapdb.DataOutput2;
 import org.mapdb.Serializer;
+import org.mapdb.serializer.GroupSerializer;
+import org.mapdb.serializer.SerializerString;
 
 /** The object tree's key serializer: what it writes reads back, and files written with MapDB's STRING keys still open. */
 class ObjectIdKeysTest {
 
     private static final IndexSchema SCHEMA = new IndexSchema("keys", 4, Distance.COSINE);
 
+    private static final String[] ODD_KEYS = {
+            "0a1b2c3d-0000-4000-8000-000000000001",
+            "",
+            "größe",
+            "😀 emoji",
+            "z",
+            new String(new char[] {'a', '\uD800', 'b'}), // an unpaired surrogate
+            new String(new char[] {0x7f, 0x80, 0xffff}),
+            "A",
+            "a",
+            "ab",
+            "0a1b2c3d-0000-4000-8000-000000000001x",
+    };
+
+    private static ObjectIdKeys.KeyBlock block(String... keys) {
+        return ObjectIdKeys.INSTANCE.valueArrayFromArray(keys);
+    }
+
+    private static List<String> keysOf(Object block) {
+        return keysOf(ObjectIdKeys.INSTANCE, block);
+    }
+
+    private static List<String> keysOf(GroupSerializer<String> serializer, Object block) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < serializer.valueArraySize(block); i++) {
+            out.add(serializer.valueArrayGet(block, i));
+        }
+        return out;
+    }
+
     @Test
     void aNodesKeysReadBackExactlyAsciiOrNot() throws Exception {
-        char[][] keys = {
-                "0a1b2c3d-0000-4000-8000-000000000001".toCharArray(),
-                "".toCharArray(),
-                "größe".toCharArray(),
-                "😀 emoji".toCharArray(),
-                "z".toCharArray(),
-                new char[] {'a', '\uD800', 'b'}, // an unpaired surrogate
-                new char[] {0x7f, 0x80, 0xffff},
-        };
         DataOutput2 out = new DataOutput2();
-        ObjectIdKeys.INSTANCE.valueArraySerialize(out, keys);
-        char[][] back = ObjectIdKeys.INSTANCE.valueArrayDeserialize(new DataInput2.ByteArray(out.copyBytes()), keys.length);
-        assertEquals(keys.length, back.length);
-        for (int i = 0; i < keys.length; i++) {
-            assertArrayEquals(keys[i], back[i], "key " + i);
+        ObjectIdKeys.INSTANCE.valueArraySerialize(out, block(ODD_KEYS));
+        Object back = ObjectIdKeys.INSTANCE.valueArrayDeserialize(new DataInput2.ByteArray(out.copyBytes()),
+                ODD_KEYS.length);
+        assertEquals(List.of(ODD_KEYS), keysOf(back));
+    }
+
+    /** The stored form of a node's keys, as files written by earlier builds hold it: it must never change. */
+    @Test
+    void theStoredFormIsTheLengthsThenTheBytesAsciiOrUtf16() throws Exception {
+        DataOutput2 out = new DataOutput2();
+        ObjectIdKeys.INSTANCE.valueArraySerialize(out, block("ab", "é", ""));
+        DataOutput2 expected = new DataOutput2();
+        expected.packInt(2 << 1);     // "ab": 2 bytes, ASCII
+        expected.packInt(2 << 1 | 1); // "é": 2 bytes, UTF-16BE
+        expected.packInt(0);          // "": none
+        expected.write(new byte[] {'a', 'b', 0x00, (byte) 0xe9});
+        assertArrayEquals(expected.copyBytes(), out.copyBytes());
+    }
+
+    /** Search, insert, replace, delete and split as MapDB's STRING key arrays do them, on ids and on odd keys. */
+    @Test
+    void keyArrayOperationsMatchStringOrderAndMapDbsPositions() {
+        Random random = new Random(3);
+        SerializerString reference = new SerializerString();
+        for (int round = 0; round < 300; round++) {
+            TreeSet<String> sorted = new TreeSet<>();
+            int n = random.nextInt(40);
+            while (sorted.size() < n) {
+                sorted.add(random.nextInt(4) == 0 ? ODD_KEYS[random.nextInt(ODD_KEYS.length)]
+                        : new UUID(random.nextLong(), random.nextLong()).toString());
+            }
+            String[] keys = sorted.toArray(String[]::new);
+            Object ours = block(keys);
+            Object theirs = reference.valueArrayFromArray(keys);
+            assertEquals(List.of(keys), keysOf(ours));
+            for (int probe = 0; probe < 20; probe++) {
+                String key = probe % 3 == 0 && keys.length > 0 ? keys[random.nextInt(keys.length)]
+                        : probe % 3 == 1 ? ODD_KEYS[random.nextInt(ODD_KEYS.length)]
+                        : new UUID(random.nextLong(), random.nextLong()).toString();
+                int expected = reference.valueArraySearch(theirs, key, reference);
+                assertEquals(expected, ObjectIdKeys.INSTANCE.valueArraySearch(ours, key, ObjectIdKeys.INSTANCE), key);
+                assertEquals(expected, ObjectIdKeys.INSTANCE.valueArraySearch(ours, key), key);
+                Comparator<String> reversed = Comparator.reverseOrder();
+                String[] descending = sorted.descendingSet().toArray(String[]::new);
+                assertEquals(reference.valueArraySearch(reference.valueArrayFromArray(descending), key, reversed),
+                        ObjectIdKeys.INSTANCE.valueArraySearch(block(descending), key, reversed), key);
+            }
+            int pos = random.nextInt(keys.length + 1);
+            String added = "added-" + round;
+            assertEquals(keysOf(reference, reference.valueArrayPut(theirs, pos, added)),
+                    keysOf(ObjectIdKeys.INSTANCE.valueArrayPut(ours, pos, added)));
+            if (keys.length > 0) {
+                int at = random.nextInt(keys.length);
+                assertEquals(keysOf(reference, reference.valueArrayUpdateVal(theirs, at, "größer")),
+                        keysOf(ObjectIdKeys.INSTANCE.valueArrayUpdateVal(ours, at, "größer")));
+                int from = random.nextInt(keys.length);
+                int to = from + random.nextInt(keys.length - from + 1);
+                assertEquals(keysOf(reference, reference.valueArrayCopyOfRange(theirs, from, to)),
+                        keysOf(ObjectIdKeys.INSTANCE.valueArrayCopyOfRange(ours, from, to)));
+                int deleted = 1 + random.nextInt(keys.length);
+                assertEquals(keysOf(reference, reference.valueArrayDeleteValue(theirs, deleted)),
+                        keysOf(ObjectIdKeys.INSTANCE.valueArrayDeleteValue(ours, deleted)));
+            }
+            assertEquals(List.of(keys), keysOf(ours), "the original block is never changed");
         }
+        assertEquals(0, ObjectIdKeys.INSTANCE.valueArraySize(ObjectIdKeys.INSTANCE.valueArrayEmpty()));
     }
 
     /** Enough objects for a tree of several levels, through the shard's own apply, then a reopen. */
