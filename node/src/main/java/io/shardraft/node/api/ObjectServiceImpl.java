@@ -138,7 +138,7 @@ public final class ObjectServiceImpl extends ObjectServiceGrpc.ObjectServiceImpl
     public void batchPut(BatchPutRequest r, StreamObserver<BatchWriteResponse> out) {
         ApiErrors.call(out, () -> shards(r.getIndex()).thenCompose(s -> {
             List<PutObject> valid = s.index().validatedPuts(r.getPutsList());
-            return split(s, valid, p -> p.getObject().getId(), s.index()::putBatch,
+            return split(s, valid, p -> p.getObject().getId(), s.index()::putValidated,
                     (shard, part) -> forwarding.toReplica(s.replicas(shard), stub -> stub.batchPut(
                             BatchPutRequest.newBuilder().setIndex(r.getIndex()).addAllPuts(part).build())));
         }), items -> BatchWriteResponse.newBuilder().addAllResults(items).build());
@@ -148,7 +148,7 @@ public final class ObjectServiceImpl extends ObjectServiceGrpc.ObjectServiceImpl
     public void batchDelete(BatchDeleteRequest r, StreamObserver<BatchWriteResponse> out) {
         ApiErrors.call(out, () -> shards(r.getIndex()).thenCompose(s -> {
             List<DeleteObject> valid = s.index().validatedDeletes(r.getDeletesList());
-            return split(s, valid, DeleteObject::getId, s.index()::deleteBatch,
+            return split(s, valid, DeleteObject::getId, s.index()::deleteValidated,
                     (shard, part) -> forwarding.toReplica(s.replicas(shard), stub -> stub.batchDelete(
                             BatchDeleteRequest.newBuilder().setIndex(r.getIndex()).addAllDeletes(part).build())));
         }), items -> BatchWriteResponse.newBuilder().addAllResults(items).build());

@@ -96,26 +96,37 @@ public final class ObjectIndex {
      * written), then each shard's part is applied as one atomic log entry. Results are in request order.
      */
     public CompletableFuture<List<ItemResult>> putBatch(List<PutObject> puts) {
-        PutBatch valid;
+        List<PutObject> valid;
         try {
-            valid = validator.validate(Command.newBuilder().setPutBatch(PutBatch.newBuilder().addAllPuts(puts))
-                    .build()).getPutBatch();
+            valid = validatedPuts(puts);
         } catch (ObjectValidationException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return split(valid.getPutsList(), p -> p.getObject().getId(),
+        return putValidated(valid);
+    }
+
+    /**
+     * Puts objects that {@link #validatedPuts} returned, without checking them again: each shard's part as one
+     * atomic log entry, marked admitted, so no replica checks them either. Only for items from that method.
+     */
+    public CompletableFuture<List<ItemResult>> putValidated(List<PutObject> validated) {
+        return split(validated, p -> p.getObject().getId(),
                 items -> Command.newBuilder().setPutBatch(PutBatch.newBuilder().addAllPuts(items)));
     }
 
     public CompletableFuture<List<ItemResult>> deleteBatch(List<DeleteObject> deletes) {
-        DeleteBatch valid;
+        List<DeleteObject> valid;
         try {
-            valid = validator.validate(Command.newBuilder().setDeleteBatch(DeleteBatch.newBuilder()
-                    .addAllDeletes(deletes)).build()).getDeleteBatch();
+            valid = validatedDeletes(deletes);
         } catch (ObjectValidationException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return split(valid.getDeletesList(), DeleteObject::getId,
+        return deleteValidated(valid);
+    }
+
+    /** Deletes what {@link #validatedDeletes} returned, as {@link #putValidated} puts. Only for items from it. */
+    public CompletableFuture<List<ItemResult>> deleteValidated(List<DeleteObject> validated) {
+        return split(validated, DeleteObject::getId,
                 items -> Command.newBuilder().setDeleteBatch(DeleteBatch.newBuilder().addAllDeletes(items)));
     }
 
