@@ -9,11 +9,13 @@ import java.util.List;
  * One {@code bench compare}: the same workloads, client counts, phase length, payload and key space for every
  * system. Phases end after {@code duration} (no request bound).
  *
- * @param systems  which of {@link #SYSTEMS} to run, in that order
- * @param keys     keys (objects) pre-loaded for merge, get and mixed
+ * @param systems   which of {@link #SYSTEMS} to run, in that order
+ * @param keys      keys (objects) pre-loaded for merge, get and mixed
+ * @param jitWarmup the warm-up of each workload's first phase when longer than {@code warmup}: time for the JITs of
+ *                  the systems' JVMs (and the generator's) to compile that workload's code before anything counts
  */
 record CompareConfig(List<String> systems, List<Workload> workloads, List<Integer> clients, Duration duration,
-        Duration warmup, int batch, Payload payload, int keys, Duration timeout) {
+        Duration warmup, Duration jitWarmup, int batch, Payload payload, int keys, Duration timeout) {
 
     static final String SHARDRAFT = "shardraft";
     static final String ETCD = "etcd";
@@ -33,7 +35,13 @@ record CompareConfig(List<String> systems, List<Workload> workloads, List<Intege
         workloads = List.copyOf(workloads);
         // the shared bounds of a run (client counts, duration, batch, keys) are BenchConfig's
         benchConfig(workloads.get(0), clients, duration, warmup, batch, payload, keys, timeout);
+        benchConfig(workloads.get(0), clients, duration, jitWarmup, batch, payload, keys, timeout);
         clients = List.copyOf(clients);
+    }
+
+    /** The warm-up before the phase of a workload with {@code clients}: longer for its first (lowest) client count. */
+    Duration warmupBefore(int clients) {
+        return clients == this.clients.get(0) && jitWarmup.compareTo(warmup) > 0 ? jitWarmup : warmup;
     }
 
     /** shardraft's run of {@code w}: leader target, 3 shards × 3 replicas, its own index. */

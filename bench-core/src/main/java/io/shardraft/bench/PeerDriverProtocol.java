@@ -27,6 +27,7 @@ final class PeerDriverProtocol {
                 "workloads=" + c.workloads().stream().map(Workload::cliName).collect(Collectors.joining(",")),
                 "clients=" + c.clients().stream().map(String::valueOf).collect(Collectors.joining(",")),
                 "durationNanos=" + c.duration().toNanos(), "warmupNanos=" + c.warmup().toNanos(),
+                "jitWarmupNanos=" + c.jitWarmup().toNanos(),
                 "batch=" + c.batch(), "propsBytes=" + c.payload().propsBytes(), "dims=" + c.payload().dims(),
                 "seed=" + c.payload().seed(), "keys=" + c.keys(), "timeoutNanos=" + c.timeout().toNanos());
     }
@@ -47,6 +48,7 @@ final class PeerDriverProtocol {
                     Arrays.stream(require(m, "clients").split(",")).map(Integer::valueOf).toList(),
                     Duration.ofNanos(Long.parseLong(require(m, "durationNanos"))),
                     Duration.ofNanos(Long.parseLong(require(m, "warmupNanos"))),
+                    Duration.ofNanos(Long.parseLong(require(m, "jitWarmupNanos"))),
                     Integer.parseInt(require(m, "batch")),
                     new Payload(Integer.parseInt(require(m, "propsBytes")), Integer.parseInt(require(m, "dims")),
                             Long.parseLong(require(m, "seed"))),

@@ -2,6 +2,7 @@ package io.shardraft.bench;
 
 import io.shardraft.bench.ClosedLoop.ClientOp;
 import io.shardraft.bench.ClosedLoop.OpFailure;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -67,8 +68,9 @@ final class PeerLoad {
         if (!supports(w)) {
             throw new IllegalArgumentException(w.cliName() + " has no equivalent in " + peer.system());
         }
-        if (!config.warmup().isZero()) {
-            ClosedLoop.run(clients, BenchConfig.MAX_REQUESTS, config.warmup(), c -> new Client(w, c), System::nanoTime,
+        Duration warmup = config.warmupBefore(clients);
+        if (!warmup.isZero()) {
+            ClosedLoop.run(clients, BenchConfig.MAX_REQUESTS, warmup, c -> new Client(w, c), System::nanoTime,
                     new AtomicLong());
         }
         AtomicLong done = new AtomicLong();

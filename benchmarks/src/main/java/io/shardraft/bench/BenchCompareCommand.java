@@ -63,6 +63,17 @@ final class BenchCompareCommand implements Callable<Integer> {
             description = "Warm-up before each measured phase, not counted (default: ${DEFAULT-VALUE}).")
     double warmupSeconds;
 
+    @Option(names = "--jit", paramLabel = "c2|c1", defaultValue = "c2", converter = JitMode.Converter.class,
+            description = "JIT of the JVMs the comparison starts, shardraft's nodes and RheaKV's nodes and driver alike: "
+                    + "c2, the JVM's default tiered compilation, as a server runs; c1, C1 only, which compiles with "
+                    + "less CPU and runs slower code (default: ${DEFAULT-VALUE}).")
+    JitMode jit;
+
+    @Option(names = "--jit-warmup", paramLabel = "SECONDS", defaultValue = "30",
+            description = "Warm-up of each workload's first phase, when longer than --warmup: time for every JVM's "
+                    + "JIT to compile that workload's code before anything counts (default: ${DEFAULT-VALUE}).")
+    double jitWarmupSeconds;
+
     @Option(names = "--batch", paramLabel = "B", defaultValue = "100",
             description = "Puts per import batch / txn (default: ${DEFAULT-VALUE}).")
     int batch;
@@ -203,7 +214,7 @@ final class BenchCompareCommand implements Callable<Integer> {
             connection = ClusterConnection.open(seeds, config.timeout());
         } else {
             log.accept("shardraft: starting a three-node cluster in " + dir);
-            local = LocalShardraft.start(dir, 3, config.timeout());
+            local = LocalShardraft.start(dir, 3, config.timeout(), jit.jvmFlags());
             connection = local.connection();
         }
         try {
@@ -211,7 +222,7 @@ final class BenchCompareCommand implements Callable<Integer> {
                 try (LoadGenerator g = new LoadGenerator(connection, config.benchConfig(w), bar,
                         s -> log.accept("shardraft: " + s))) {
                     g.prepare();
-                    g.runAll().forEach(r -> rows.add(new ComparisonReport.Row(BenchReport.SYSTEM, r)));
+                    g.runAll(config::warmupBefore).forEach(r -> rows.add(new ComparisonReport.Row(BenchReport.SYSTEM, r)));
                 }
             }
         } finally {
@@ -237,7 +248,7 @@ final class BenchCompareCommand implements Callable<Integer> {
     private List<ComparisonReport.Row> runRheaKv(CompareConfig config, Path dir, ProgressBar bar, Consumer<String> log)
             throws InterruptedException {
         log.accept("rheakv: starting three node JVMs in " + dir);
-        try (RheaKvCluster cluster = RheaKvCluster.start(dir, 3)) {
+        try (RheaKvCluster cluster = RheaKvCluster.start(dir, 3, jit.jvmFlags())) {
             List<ComparisonReport.Row> rows = new ArrayList<>();
             cluster.drive(config, bar, log).forEach(r -> rows.add(new ComparisonReport.Row(CompareConfig.RHEAKV, r)));
             cluster.checkAlive();
@@ -271,9 +282,10 @@ final class BenchCompareCommand implements Callable<Integer> {
         }
         BenchCommands.checkDuration(spec, durationSeconds);
         BenchCommands.checkWarmupAndTimeout(spec, warmupSeconds, timeoutSeconds);
+        BenchCommands.checkWarmupAndTimeout(spec, jitWarmupSeconds, timeoutSeconds);
         try {
             return new CompareConfig(systems.stream().map(String::strip).toList(), ws, clients, seconds(durationSeconds),
-                    seconds(warmupSeconds), batch, new Payload(propsBytes, dims, 1), keys, seconds(timeoutSeconds));
+                    seconds(warmupSeconds), seconds(jitWarmupSeconds), batch, new Payload(propsBytes, dims, 1), keys, seconds(timeoutSeconds));
         } catch (IllegalArgumentException e) {
             throw BenchCommands.usage(spec, e.getMessage());
         }

@@ -82,8 +82,12 @@ final class LoadGenerator implements AutoCloseable {
 
     /** Runs a warm-up and then the measured phase with {@code clients} clients. */
     RunStats run(int clients) throws InterruptedException {
-        if (!config.warmup().isZero()) {
-            ClosedLoop.run(clients, BenchConfig.MAX_REQUESTS, config.warmup(), this::clientOp, System::nanoTime,
+        return run(clients, config.warmup());
+    }
+
+    private RunStats run(int clients, Duration warmup) throws InterruptedException {
+        if (!warmup.isZero()) {
+            ClosedLoop.run(clients, BenchConfig.MAX_REQUESTS, warmup, this::clientOp, System::nanoTime,
                     new AtomicLong());
         }
         AtomicLong done = new AtomicLong();
@@ -317,10 +321,15 @@ final class LoadGenerator implements AutoCloseable {
 
     /** All client counts of the configuration, measured in order. */
     List<RunStats> runAll() throws InterruptedException {
+        return runAll(c -> config.warmup());
+    }
+
+    /** All client counts of the configuration, measured in order, each after the warm-up {@code warmup} gives it. */
+    List<RunStats> runAll(java.util.function.IntFunction<Duration> warmup) throws InterruptedException {
         List<RunStats> results = new ArrayList<>();
         for (int c : config.clients()) {
             log.accept("running " + config.workload().cliName() + " with " + c + " client" + (c == 1 ? "" : "s"));
-            results.add(run(c));
+            results.add(run(c, warmup.apply(c)));
         }
         return results;
     }

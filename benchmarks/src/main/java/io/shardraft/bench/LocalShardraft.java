@@ -23,9 +23,12 @@ final class LocalShardraft implements AutoCloseable {
         this.connection = connection;
     }
 
-    static LocalShardraft start(Path dir, int nodes, Duration timeout) {
-        CliResult up = cli("cluster", "up", "--data", dir.toString(), "--nodes", Integer.toString(nodes), "--wait",
-                Long.toString(Math.max(60, 4 * timeout.toSeconds())));
+    /** Starts the nodes with {@code jvmFlags} after the launcher's defaults (e.g. a {@link JitMode}'s). */
+    static LocalShardraft start(Path dir, int nodes, Duration timeout, List<String> jvmFlags) {
+        List<String> args = new java.util.ArrayList<>(List.of("cluster", "up", "--data", dir.toString(), "--nodes",
+                Integer.toString(nodes), "--wait", Long.toString(Math.max(60, 4 * timeout.toSeconds()))));
+        jvmFlags.forEach(f -> args.add("--jvm-opt=" + f));
+        CliResult up = cli(args.toArray(String[]::new));
         if (up.code() != 0) {
             cli("cluster", "down", "--grace", "10", "--data", dir.toString()); // the node logs stay for the error
             throw new IllegalStateException("the local shardraft cluster did not start (node logs in " + dir + "): "

@@ -24,10 +24,10 @@ import java.util.stream.Collectors;
 final class RheaKvCluster implements AutoCloseable {
 
     /**
-     * Bolt's write buffer raised from 512 KiB so that 64 clients of batches do not fail with "write overflow"; C1
-     * only, as shardraft's local nodes get it (a peer on equal terms: the same JIT on the same shared cores).
+     * Bolt's write buffer raised from 512 KiB so that 64 clients of batches do not fail with "write overflow". The JIT
+     * comes from the caller ({@link JitMode}), the same as shardraft's nodes get: a peer on equal terms.
      */
-    static final List<String> JVM_ARGS = List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-Dsofa.middleware.log.disable=true",
+    static final List<String> JVM_ARGS = List.of("-Xmx512m", "-Dsofa.middleware.log.disable=true",
             "-Dbolt.netty.buffer.high.watermark=67108864", "-Dbolt.netty.buffer.low.watermark=33554432",
             "-Dlog4j2.configurationFile=log4j2-rheakv.xml");
 
@@ -35,17 +35,20 @@ final class RheaKvCluster implements AutoCloseable {
     private final String classPath;
     private final List<ChildProcess> nodes = new ArrayList<>();
     private final String serverList;
+    private final List<String> jitFlags;
 
-    private RheaKvCluster(Path dir, String classPath, String serverList) {
+    private RheaKvCluster(Path dir, String classPath, String serverList, List<String> jitFlags) {
         this.dir = dir;
         this.classPath = classPath;
         this.serverList = serverList;
+        this.jitFlags = List.copyOf(jitFlags);
     }
 
-    static RheaKvCluster start(Path dir, int n) {
+    /** Starts {@code n} node JVMs; they, and the driver JVM of {@link #drive}, get {@code jitFlags} (a {@link JitMode}'s). */
+    static RheaKvCluster start(Path dir, int n, List<String> jitFlags) {
         int[] ports = FreePorts.allocate(n);
         String servers = java.util.Arrays.stream(ports).mapToObj(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
-        RheaKvCluster cluster = new RheaKvCluster(dir, RheaKvRuntime.classPath(), servers);
+        RheaKvCluster cluster = new RheaKvCluster(dir, RheaKvRuntime.classPath(), servers, jitFlags);
         try {
             for (int i = 0; i < n; i++) {
                 cluster.nodes.add(ChildProcess.start("RheaKV node" + (i + 1), cluster.java(RheaKvRuntime.NODE_MAIN,
@@ -62,6 +65,7 @@ final class RheaKvCluster implements AutoCloseable {
     private List<String> java(String main, List<String> args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(JVM_ARGS);
+        cmd.addAll(jitFlags);
         cmd.addAll(List.of("-cp", classPath, main));
         cmd.addAll(args);
         return cmd;

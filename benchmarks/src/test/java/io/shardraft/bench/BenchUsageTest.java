@@ -35,6 +35,8 @@ class BenchUsageTest {
             "bench run --timeout 0",
             "bench run --node nohostport",
             "bench run --frobnicate",
+            "bench compare --jit c3",
+            "bench compare --jit-warmup -1",
     })
     void usageErrorsExit2(String args) {
         BenchRun r = BenchRun.of(args.isEmpty() ? new String[0] : args.split(" "));

@@ -14,7 +14,7 @@ class PeerDriverProtocolTest {
 
     static CompareConfig config() {
         return new CompareConfig(List.of("rheakv", "shardraft"), List.of(Workload.PUT, Workload.GET_STRONG),
-                List.of(1, 8), Duration.ofMillis(1500), Duration.ofMillis(250), 50, new Payload(128, 16, 9), 77,
+                List.of(1, 8), Duration.ofMillis(1500), Duration.ofMillis(250), Duration.ofMillis(750), 50, new Payload(128, 16, 9), 77,
                 Duration.ofSeconds(3));
     }
 
@@ -24,6 +24,16 @@ class PeerDriverProtocolTest {
         CompareConfig back = PeerDriverProtocol.parseConfig(PeerDriverProtocol.configArgs(c));
         assertEquals(c, back);
         assertEquals(List.of("shardraft", "rheakv"), back.systems(), "systems in the fixed order");
+    }
+
+    @Test
+    void eachWorkloadsFirstPhaseWarmsUpForTheJitsWhenThatIsLonger() {
+        CompareConfig c = config();
+        assertEquals(Duration.ofMillis(750), c.warmupBefore(1));
+        assertEquals(Duration.ofMillis(250), c.warmupBefore(8));
+        CompareConfig shortJit = new CompareConfig(c.systems(), c.workloads(), c.clients(), c.duration(), c.warmup(),
+                Duration.ZERO, c.batch(), c.payload(), c.keys(), c.timeout());
+        assertEquals(Duration.ofMillis(250), shortJit.warmupBefore(1));
     }
 
     @Test
