@@ -86,30 +86,14 @@ final class ObjectIdKeys implements GroupSerializer<String> {
 
     @Override
     public int valueArraySearch(Object keys, String key) {
-        return ((KeyBlock) keys).search(key);
+        return ((KeyBlock) keys).search(key, null);
     }
 
     @Override
     @SuppressWarnings({"rawtypes", "unchecked"})
     public int valueArraySearch(Object vals, String key, Comparator comparator) {
-        KeyBlock keys = (KeyBlock) vals;
-        if (comparator == this) { // the tree's own order, String order: compared in place
-            return keys.search(key);
-        }
-        int lo = 0;
-        int hi = keys.size() - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            int c = comparator.compare(key, keys.get(mid));
-            if (c == 0) {
-                return mid;
-            } else if (c < 0) {
-                hi = mid - 1;
-            } else {
-                lo = mid + 1;
-            }
-        }
-        return -(lo + 1);
+        // the tree's own order is String order: compared in place
+        return ((KeyBlock) vals).search(key, comparator == this ? null : comparator);
     }
 
     @Override
@@ -235,13 +219,16 @@ final class ObjectIdKeys implements GroupSerializer<String> {
             return new String(chars);
         }
 
-        /** Binary search in String order (as {@code Arrays.binarySearch}: the position, or -(insertion point) - 1). */
-        int search(String key) {
+        /**
+         * Binary search (as {@code Arrays.binarySearch}: the position, or -(insertion point) - 1) in {@code order}, or
+         * with null in String order, comparing the key with the stored bytes in place.
+         */
+        int search(String key, Comparator<? super String> order) {
             int lo = 0;
             int hi = heads.length - 1;
             while (lo <= hi) {
                 int mid = (lo + hi) >>> 1;
-                int c = compare(key, mid);
+                int c = order == null ? compare(key, mid) : order.compare(key, get(mid));
                 if (c == 0) {
                     return mid;
                 } else if (c < 0) {
