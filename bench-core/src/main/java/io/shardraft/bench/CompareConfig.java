@@ -11,8 +11,9 @@ import java.util.List;
  *
  * @param systems   which of {@link #SYSTEMS} to run, in that order
  * @param keys      keys (objects) pre-loaded for merge, get and mixed
- * @param jitWarmup the warm-up of each workload's first phase when longer than {@code warmup}: time for the JITs of
- *                  the systems' JVMs (and the generator's) to compile that workload's code before anything counts
+ * @param jitWarmup a warm-up of each workload before its first phase, with the most clients of the run: time for the
+ *                  JITs of the systems' JVMs (and the generator's) to compile that workload's code before anything
+ *                  counts (a phase's own warm-up, {@code warmup}, follows with its own client count)
  */
 record CompareConfig(List<String> systems, List<Workload> workloads, List<Integer> clients, Duration duration,
         Duration warmup, Duration jitWarmup, int batch, Payload payload, int keys, Duration timeout) {
@@ -39,9 +40,9 @@ record CompareConfig(List<String> systems, List<Workload> workloads, List<Intege
         clients = List.copyOf(clients);
     }
 
-    /** The warm-up before the phase of a workload with {@code clients}: longer for its first (lowest) client count. */
-    Duration warmupBefore(int clients) {
-        return clients == this.clients.get(0) && jitWarmup.compareTo(warmup) > 0 ? jitWarmup : warmup;
+    /** The clients of the JIT warm-up: the most of the run, so that the code is run most often. */
+    int jitWarmupClients() {
+        return clients.stream().mapToInt(Integer::intValue).max().orElseThrow();
     }
 
     /** shardraft's run of {@code w}: leader target, 3 shards × 3 replicas, its own index. */

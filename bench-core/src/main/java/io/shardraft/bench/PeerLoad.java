@@ -56,6 +56,11 @@ final class PeerLoad {
             if (!supports(w)) {
                 continue;
             }
+            if (!config.jitWarmup().isZero()) {
+                log.accept(peer.system() + ": warming " + w.cliName() + " up for the JITs with "
+                        + config.jitWarmupClients() + " clients");
+                warmUp(w, config.jitWarmupClients(), config.jitWarmup());
+            }
             for (int c : config.clients()) {
                 log.accept(peer.system() + ": running " + w.cliName() + " with " + c + " client" + (c == 1 ? "" : "s"));
                 results.add(run(w, c));
@@ -64,15 +69,18 @@ final class PeerLoad {
         return results;
     }
 
+    private void warmUp(Workload w, int clients, Duration time) throws InterruptedException {
+        if (!time.isZero()) {
+            ClosedLoop.run(clients, BenchConfig.MAX_REQUESTS, time, c -> new Client(w, c), System::nanoTime,
+                    new AtomicLong());
+        }
+    }
+
     RunStats run(Workload w, int clients) throws InterruptedException {
         if (!supports(w)) {
             throw new IllegalArgumentException(w.cliName() + " has no equivalent in " + peer.system());
         }
-        Duration warmup = config.warmupBefore(clients);
-        if (!warmup.isZero()) {
-            ClosedLoop.run(clients, BenchConfig.MAX_REQUESTS, warmup, c -> new Client(w, c), System::nanoTime,
-                    new AtomicLong());
-        }
+        warmUp(w, clients, config.warmup());
         AtomicLong done = new AtomicLong();
         progress.phase(peer.system() + " " + w.cliName(), clients, config.benchConfig(w), done);
         try {

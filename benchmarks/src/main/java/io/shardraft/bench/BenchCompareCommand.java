@@ -70,8 +70,9 @@ final class BenchCompareCommand implements Callable<Integer> {
     JitMode jit;
 
     @Option(names = "--jit-warmup", paramLabel = "SECONDS", defaultValue = "30",
-            description = "Warm-up of each workload's first phase, when longer than --warmup: time for every JVM's "
-                    + "JIT to compile that workload's code before anything counts (default: ${DEFAULT-VALUE}).")
+            description = "Warm-up of each workload, with the most clients of --clients, before its first phase: time "
+                    + "for every JVM's JIT to compile that workload's code before anything counts; 0: none "
+                    + "(default: ${DEFAULT-VALUE}).")
     double jitWarmupSeconds;
 
     @Option(names = "--batch", paramLabel = "B", defaultValue = "100",
@@ -222,7 +223,12 @@ final class BenchCompareCommand implements Callable<Integer> {
                 try (LoadGenerator g = new LoadGenerator(connection, config.benchConfig(w), bar,
                         s -> log.accept("shardraft: " + s))) {
                     g.prepare();
-                    g.runAll(config::warmupBefore).forEach(r -> rows.add(new ComparisonReport.Row(BenchReport.SYSTEM, r)));
+                    if (!config.jitWarmup().isZero()) {
+                        log.accept("shardraft: warming " + w.cliName() + " up for the JITs with "
+                                + config.jitWarmupClients() + " clients");
+                        g.warmUp(config.jitWarmupClients(), config.jitWarmup());
+                    }
+                    g.runAll().forEach(r -> rows.add(new ComparisonReport.Row(BenchReport.SYSTEM, r)));
                 }
             }
         } finally {

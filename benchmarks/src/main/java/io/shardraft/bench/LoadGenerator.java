@@ -80,16 +80,16 @@ final class LoadGenerator implements AutoCloseable {
         refreshLeaders();
     }
 
-    /** Runs a warm-up and then the measured phase with {@code clients} clients. */
-    RunStats run(int clients) throws InterruptedException {
-        return run(clients, config.warmup());
+    /** Runs the workload with {@code clients} clients for {@code time}, measuring nothing. */
+    void warmUp(int clients, Duration time) throws InterruptedException {
+        if (!time.isZero()) {
+            ClosedLoop.run(clients, BenchConfig.MAX_REQUESTS, time, this::clientOp, System::nanoTime, new AtomicLong());
+        }
     }
 
-    private RunStats run(int clients, Duration warmup) throws InterruptedException {
-        if (!warmup.isZero()) {
-            ClosedLoop.run(clients, BenchConfig.MAX_REQUESTS, warmup, this::clientOp, System::nanoTime,
-                    new AtomicLong());
-        }
+    /** Runs a warm-up and then the measured phase with {@code clients} clients. */
+    RunStats run(int clients) throws InterruptedException {
+        warmUp(clients, config.warmup());
         AtomicLong done = new AtomicLong();
         progress.phase(config.workload().cliName(), clients, config, done);
         try {
@@ -321,15 +321,10 @@ final class LoadGenerator implements AutoCloseable {
 
     /** All client counts of the configuration, measured in order. */
     List<RunStats> runAll() throws InterruptedException {
-        return runAll(c -> config.warmup());
-    }
-
-    /** All client counts of the configuration, measured in order, each after the warm-up {@code warmup} gives it. */
-    List<RunStats> runAll(java.util.function.IntFunction<Duration> warmup) throws InterruptedException {
         List<RunStats> results = new ArrayList<>();
         for (int c : config.clients()) {
             log.accept("running " + config.workload().cliName() + " with " + c + " client" + (c == 1 ? "" : "s"));
-            results.add(run(c, warmup.apply(c)));
+            results.add(run(c));
         }
         return results;
     }

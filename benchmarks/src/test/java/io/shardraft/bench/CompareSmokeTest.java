@@ -31,7 +31,7 @@ class CompareSmokeTest {
     void allThreeSystemsRunEveryWorkloadAndTheResultFilesAreWritten() throws Exception {
         Path results = dir.resolve("results");
         Path md = dir.resolve("RESULTS.md");
-        BenchRun r = BenchRun.of("bench", "compare", "--duration", "0.3", "--warmup", "0", "--jit-warmup", "0", "--clients", "2",
+        BenchRun r = BenchRun.of("bench", "compare", "--duration", "0.3", "--warmup", "0", "--jit-warmup", "0.2", "--clients", "2",
                 "--keys", "40", "--batch", "10", "--workloads", String.join(",", WORKLOADS), "--json", "--work", dir.resolve("work").toString(),
                 "--results", results.toString(), "--results-md", md.toString());
         assertEquals(0, r.exitCode(), r.err());

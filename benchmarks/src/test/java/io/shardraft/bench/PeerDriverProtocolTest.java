@@ -27,13 +27,11 @@ class PeerDriverProtocolTest {
     }
 
     @Test
-    void eachWorkloadsFirstPhaseWarmsUpForTheJitsWhenThatIsLonger() {
+    void theJitWarmupRunsWithTheMostClientsOfTheRun() {
+        assertEquals(8, config().jitWarmupClients());
         CompareConfig c = config();
-        assertEquals(Duration.ofMillis(750), c.warmupBefore(1));
-        assertEquals(Duration.ofMillis(250), c.warmupBefore(8));
-        CompareConfig shortJit = new CompareConfig(c.systems(), c.workloads(), c.clients(), c.duration(), c.warmup(),
-                Duration.ZERO, c.batch(), c.payload(), c.keys(), c.timeout());
-        assertEquals(Duration.ofMillis(250), shortJit.warmupBefore(1));
+        assertEquals(64, new CompareConfig(c.systems(), c.workloads(), List.of(64, 1, 8), c.duration(), c.warmup(),
+                c.jitWarmup(), c.batch(), c.payload(), c.keys(), c.timeout()).jitWarmupClients());
     }
 
     @Test
