@@ -291,7 +291,8 @@ final class BenchCompareCommand implements Callable<Integer> {
         BenchCommands.checkWarmupAndTimeout(spec, jitWarmupSeconds, timeoutSeconds);
         try {
             return new CompareConfig(systems.stream().map(String::strip).toList(), ws, clients, seconds(durationSeconds),
-                    seconds(warmupSeconds), seconds(jitWarmupSeconds), batch, new Payload(propsBytes, dims, 1), keys, seconds(timeoutSeconds));
+                    seconds(warmupSeconds), seconds(jitWarmupSeconds), batch, new Payload(propsBytes, dims, 1), keys,
+                    seconds(timeoutSeconds));
         } catch (IllegalArgumentException e) {
             throw BenchCommands.usage(spec, e.getMessage());
         }
