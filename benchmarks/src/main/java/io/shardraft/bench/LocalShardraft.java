@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -25,7 +26,7 @@ final class LocalShardraft implements AutoCloseable {
 
     /** Starts the nodes with {@code jvmFlags} after the launcher's defaults (e.g. a {@link JitMode}'s). */
     static LocalShardraft start(Path dir, int nodes, Duration timeout, List<String> jvmFlags) {
-        List<String> args = new java.util.ArrayList<>(List.of("cluster", "up", "--data", dir.toString(), "--nodes",
+        List<String> args = new ArrayList<>(List.of("cluster", "up", "--data", dir.toString(), "--nodes",
                 Integer.toString(nodes), "--wait", Long.toString(Math.max(60, 4 * timeout.toSeconds()))));
         jvmFlags.forEach(f -> args.add("--jvm-opt=" + f));
         CliResult up = cli(args.toArray(String[]::new));

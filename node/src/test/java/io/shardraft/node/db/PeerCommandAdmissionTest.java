@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.common.primitives.Floats;
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -70,7 +71,7 @@ class PeerCommandAdmissionTest {
     private static Command put(String id, String properties, boolean admitted, float... vector) {
         return Command.newBuilder().setRequestId("admission-test").setAdmitted(admitted)
                 .setPut(PutObject.newBuilder().setObject(ObjectData.newBuilder().setId(id).setPropertiesJson(properties)
-                        .setVector(Vector.newBuilder().addAllValues(com.google.common.primitives.Floats.asList(vector)))))
+                        .setVector(Vector.newBuilder().addAllValues(Floats.asList(vector)))))
                 .build();
     }
 
