@@ -12,6 +12,7 @@ import io.shardraft.cluster.log.SharedLogStore;
 import io.shardraft.cluster.testing.InProcessCluster;
 import io.shardraft.node.store.Distance;
 import io.shardraft.node.testing.NodeCluster;
+import io.shardraft.testkit.LiveFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,7 +136,7 @@ class DiskHygieneTest {
                 if (w >= 10) {
                     // past the first snapshot cycles: every sample is the steady state
                     peakKeys = Math.max(peakKeys, log.keyCount(group));
-                    peakDir = Math.max(peakDir, storeBytes(logDir));
+                    peakDir = Math.max(peakDir, bytes(logDir));
                 }
             }
             long lastLog = store.stats().lastLogIndex();
@@ -146,7 +147,7 @@ class DiskHygieneTest {
             long dirBound = 4 * memtable + memtable + keyBound * (pad.length() + 1024) + (1L << 20);
             System.out.printf("shared Raft log: %,d bytes of commands in %,d entries (log end %,d); peak %,d keys"
                     + " of the group, store directory peaked at %,d bytes (bound %,d), now %,d%n",
-                    written, entries, lastLog, peakKeys, peakDir, dirBound, storeBytes(logDir));
+                    written, entries, lastLog, peakKeys, peakDir, dirBound, bytes(logDir));
             assertTrue(lastLog >= entries, "every write went through the log (end " + lastLog + ")");
             assertTrue(peakKeys <= keyBound, "the group kept up to " + peakKeys + " keys (bound " + keyBound + ")");
             assertTrue(written > 4 * dirBound, "wrote " + written + " bytes: many times the bound");
@@ -195,33 +196,12 @@ class DiskHygieneTest {
         }
     }
 
-    private static long bytes(Path d) throws IOException {
-        if (!Files.exists(d)) {
-            return 0;
-        }
-        try (Stream<Path> s = Files.walk(d)) {
-            return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-        }
+    private static long bytes(Path d) {
+        return LiveFiles.bytes(d);
     }
 
-    /** Bytes of the RocksDB directory (flat) while RocksDB deletes files in it: a file gone counts 0. */
-    private static long storeBytes(Path dir) {
-        java.io.File[] files = dir.toFile().listFiles();
-        long sum = 0;
-        for (java.io.File f : files == null ? new java.io.File[0] : files) {
-            sum += f.length();
-        }
-        return sum;
-    }
-
-    private static long snapshotFileBytes(Path snapshots) throws IOException {
-        if (!Files.exists(snapshots)) {
-            return 0;
-        }
-        try (Stream<Path> s = Files.walk(snapshots)) {
-            return s.filter(p -> p.getFileName().toString().equals("objects.snap")).mapToLong(p -> p.toFile().length())
-                    .max().orElse(0);
-        }
+    private static long snapshotFileBytes(Path snapshots) {
+        return LiveFiles.largest(snapshots, p -> p.getFileName().toString().equals("objects.snap"));
     }
 
     private static long latestSnapshot(Path snapshots) {
@@ -234,11 +214,7 @@ class DiskHygieneTest {
     }
 
     private static boolean halfWritten(Path snapshots) {
-        try {
-            return Files.exists(snapshots.resolve("temp")) && bytes(snapshots.resolve("temp")) > 0;
-        } catch (IOException e) {
-            return true; // the temp directory changed while it was measured: still being written
-        }
+        return bytes(snapshots.resolve("temp")) > 0;
     }
 
     private static long snapshotsKept(Path snapshots) {

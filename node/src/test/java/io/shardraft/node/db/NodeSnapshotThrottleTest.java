@@ -8,8 +8,7 @@ import io.shardraft.api.v1.PutObject;
 import io.shardraft.cluster.testing.InProcessCluster;
 import io.shardraft.node.store.Distance;
 import io.shardraft.node.testing.NodeCluster;
-import java.io.IOException;
-import java.nio.file.Files;
+import io.shardraft.testkit.LiveFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +17,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -105,14 +103,7 @@ class NodeSnapshotThrottleTest {
     }
 
     /** Bytes of the replica's snapshots (the files under JRaft's snapshot_N directories). */
-    private static long snapshotBytes(Path snapshots) throws IOException {
-        if (!Files.isDirectory(snapshots)) {
-            return 0;
-        }
-        try (Stream<Path> s = Files.walk(snapshots)) {
-            return s.filter(Files::isRegularFile)
-                    .filter(p -> snapshots.relativize(p).getName(0).toString().startsWith("snapshot_"))
-                    .mapToLong(p -> p.toFile().length()).sum();
-        }
+    private static long snapshotBytes(Path snapshots) {
+        return LiveFiles.bytes(snapshots, p -> snapshots.relativize(p).getName(0).toString().startsWith("snapshot_"));
     }
 }
