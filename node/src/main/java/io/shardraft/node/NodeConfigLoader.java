@@ -33,6 +33,7 @@ public final class NodeConfigLoader {
     public static final String ELECTION_TIMEOUT_MS = "raft.election-timeout-ms";
     public static final String QUIET_ELECTION_TIMEOUT_MS = "raft.quiet-election-timeout-ms";
     public static final String HEARTBEAT_MS = "raft.heartbeat-ms";
+    public static final String IDLE_HEARTBEAT_MS = "raft.idle-heartbeat-ms";
     public static final String APPLY_TIMEOUT_MS = "raft.apply-timeout-ms";
     public static final String SNAPSHOT_INTERVAL_S = "raft.snapshot-interval-s";
     public static final String SNAPSHOT_THRESHOLD = "raft.snapshot-threshold";
@@ -48,7 +49,7 @@ public final class NodeConfigLoader {
 
     /** Every key a node reads, in the order documented. */
     public static final List<String> KEYS = List.of(NODE_ID, NODE_HOST, NODE_BIND, NODE_CLIENT_PORT, NODE_RAFT_PORT,
-            CLUSTER_PEERS, CLUSTER_ROUTES, DATA_DIR, ELECTION_TIMEOUT_MS, QUIET_ELECTION_TIMEOUT_MS, HEARTBEAT_MS, APPLY_TIMEOUT_MS, SNAPSHOT_INTERVAL_S,
+            CLUSTER_PEERS, CLUSTER_ROUTES, DATA_DIR, ELECTION_TIMEOUT_MS, QUIET_ELECTION_TIMEOUT_MS, HEARTBEAT_MS, IDLE_HEARTBEAT_MS, APPLY_TIMEOUT_MS, SNAPSHOT_INTERVAL_S,
             SNAPSHOT_THRESHOLD, SNAPSHOT_ENTRIES, SNAPSHOT_BYTES, SNAPSHOT_THROTTLE, SNAPSHOTS_KEPT, BUNDLE_WINDOW,
             MIN_FREE_BYTES, LOG_STORE, LOG_STORE_MEMTABLE, MAPDB_VOLUME);
 
@@ -117,6 +118,9 @@ public final class NodeConfigLoader {
         }
         if (v.containsKey(HEARTBEAT_MS)) {
             s.heartbeatTimeout(Duration.ofMillis(positive(v, HEARTBEAT_MS)));
+        }
+        if (v.containsKey(IDLE_HEARTBEAT_MS)) {
+            s.idleHeartbeatTimeout(Duration.ofMillis(positive(v, IDLE_HEARTBEAT_MS)));
         }
         if (v.containsKey(APPLY_TIMEOUT_MS)) {
             s.applyTimeout(Duration.ofMillis(positive(v, APPLY_TIMEOUT_MS)));

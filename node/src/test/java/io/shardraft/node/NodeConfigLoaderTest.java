@@ -45,6 +45,9 @@ class NodeConfigLoaderTest {
         NodeConfig quietOff = NodeConfigLoader.load(f, Map.of("SHARDRAFT_RAFT_QUIET_ELECTION_TIMEOUT_MS", "2000"));
         assertFalse(quietOff.settings().quietGroups());
         assertEquals(Duration.ofMillis(200), quietOff.settings().heartbeatTimeout());
+        assertEquals(Duration.ofMillis(20_000), c.settings().idleHeartbeatTimeout(), "idle groups: ten heartbeats");
+        assertEquals(Duration.ofMillis(30_000), NodeConfigLoader.load(f, Map.of("SHARDRAFT_RAFT_IDLE_HEARTBEAT_MS",
+                "30000")).settings().idleHeartbeatTimeout());
         assertEquals(RaftLogStore.SHARED, c.settings().logStore());
         assertEquals(RaftLogStore.PER_GROUP, NodeConfigLoader.load(f, Map.of("SHARDRAFT_RAFT_LOG_STORE", "per-group"))
                 .settings().logStore());
@@ -134,6 +137,8 @@ class NodeConfigLoaderTest {
                 () -> NodeConfigLoader.load(null, with(base, "SHARDRAFT_RAFT_QUIET_ELECTION_TIMEOUT_MS", "500")));
         assertMessage("heartbeatTimeout (PT6S) must be at most half the quietElectionTimeout (PT10S)",
                 () -> NodeConfigLoader.load(null, with(base, "SHARDRAFT_RAFT_HEARTBEAT_MS", "6000")));
+        assertMessage("idleHeartbeatTimeout (PT0.5S) must not be shorter than heartbeatTimeout (PT1S)",
+                () -> NodeConfigLoader.load(null, with(base, "SHARDRAFT_RAFT_IDLE_HEARTBEAT_MS", "500")));
         assertMessage("raft.log-store: unknown Raft log store 'rocks': use shared or per-group",
                 () -> NodeConfigLoader.load(null, with(base, "SHARDRAFT_RAFT_LOG_STORE", "rocks")));
         assertMessage("differ from its entry", () -> NodeConfigLoader.load(null,

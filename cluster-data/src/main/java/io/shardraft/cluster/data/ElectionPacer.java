@@ -38,6 +38,18 @@ import org.apache.logging.log4j.Logger;
  * at most; then the rules above apply. A picked member that is down at creation delays the first election by about
  * one election timeout.
  *
+ * <p>Idle groups ({@link RaftSettings#idleHeartbeatTimeout()}): a replica whose last log index has not moved for
+ * {@link RaftSettings#IDLE_AFTER_HEARTBEATS} heartbeats sees its group as idle. An idle group's leader heartbeats
+ * every idle heartbeat period (10 s by default) instead of every heartbeat, and its followers take the rules above
+ * with that period: they wait the idle election timeout (the quiet one stretched as much) while they heard their
+ * leader within two idle heartbeats and its node answers. A leader sees its own new entries before its followers
+ * do, so it slows down first and its followers never miss the heartbeats they still wait for. A write wakes the
+ * group: the leader's replicators, whose next heartbeat may be an idle period away, are armed again for the
+ * short one at once, and the followers, which see the new entries, expect short heartbeats again. What idle costs:
+ * a leader lost on a node that keeps answering (not a node that stops, nor a group that shuts down: JRaft hands
+ * over then) is found after two idle heartbeats, not two heartbeats. The leader's quorum check runs every half of
+ * the election timeout the pacer set (JRaft keeps the period the node started with).
+ *
  * <p>A leader whose group stops or fails while its node keeps answering is not waited for either: JRaft's leader,
  * when it shuts down or enters the error state, sends the most caught-up follower a TimeoutNow, and that follower
  * elects itself at once. (A leader that steps down after a failed log write does not; its followers wait the quiet
@@ -55,9 +67,15 @@ public final class ElectionPacer implements AutoCloseable {
     private final int heartbeatMs;
     /** A follower that has not heard from its leader's group for longer is kept ready to elect, pings or not. */
     private final long silenceLimitMs;
+    /** Whether idle groups heartbeat every {@link #idleHeartbeatMs} (and this JRaft lets the pacer do it). */
+    private final boolean idleGroups;
+    private final int idleHeartbeatMs;
+    private final int idleElectionMs;
+    private final long idleSilenceLimitMs;
+    private final long idleAfterMs;
     private final Duration interval;
-    /** Each paced replica and the election timeout last set on it. */
-    private final ConcurrentHashMap<ShardStore, Integer> paced = new ConcurrentHashMap<>();
+    /** Each paced replica and what the pacer last saw of it and set on it. */
+    private final ConcurrentHashMap<ShardStore, Pace> paced = new ConcurrentHashMap<>();
     /** New groups' replicas whose first election is staggered, and until when (monotonic ms). */
     private final ConcurrentHashMap<ShardStore, Long> staggered = new ConcurrentHashMap<>();
     private final Map<String, String> nodeOfEndpoint;
@@ -69,6 +87,11 @@ public final class ElectionPacer implements AutoCloseable {
         this.quietElectionMs = 0;
         this.heartbeatMs = 0;
         this.silenceLimitMs = 0;
+        this.idleGroups = false;
+        this.idleHeartbeatMs = 0;
+        this.idleElectionMs = 0;
+        this.idleSilenceLimitMs = 0;
+        this.idleAfterMs = 0;
         this.interval = null;
         this.nodeOfEndpoint = Map.of();
     }
@@ -87,6 +110,11 @@ public final class ElectionPacer implements AutoCloseable {
         this.quietElectionMs = (int) settings.quietElectionTimeout().toMillis();
         this.heartbeatMs = (int) settings.heartbeatTimeout().toMillis();
         this.silenceLimitMs = 2L * heartbeatMs + electionMs / 2;
+        this.idleGroups = settings.idleGroups() && NodeInternals.IDLE_AVAILABLE;
+        this.idleHeartbeatMs = (int) settings.idleHeartbeatTimeout().toMillis();
+        this.idleElectionMs = (int) settings.idleElectionTimeout().toMillis();
+        this.idleSilenceLimitMs = 2L * idleHeartbeatMs + electionMs / 2;
+        this.idleAfterMs = (long) RaftSettings.IDLE_AFTER_HEARTBEATS * heartbeatMs;
         this.interval = interval;
         Map<String, String> nodes = new HashMap<>();
         for (String id : resolver.nodeIds()) {
@@ -125,10 +153,10 @@ public final class ElectionPacer implements AutoCloseable {
             int later = 2 * electionMs;
             node.resetElectionTimeoutMs(later);
             staggered.put(store, nowMs() + 2L * later);
-            paced.put(store, later);
+            paced.put(store, new Pace(later));
             return;
         }
-        paced.put(store, electionMs);
+        paced.put(store, new Pace(electionMs));
     }
 
     private static long nowMs() {
@@ -163,11 +191,18 @@ public final class ElectionPacer implements AutoCloseable {
 
     /** The election timeout last set on {@code store}, or -1 if it is not paced. */
     int electionTimeoutOf(ShardStore store) {
-        return paced.getOrDefault(store, -1);
+        Pace p = paced.get(store);
+        return p == null ? -1 : p.electionMs;
+    }
+
+    /** Whether the pacer sees {@code store}'s group as idle (no new log entry lately); false if it is not paced. */
+    boolean idle(ShardStore store) {
+        Pace p = paced.get(store);
+        return p != null && idleGroups && p.lastIndex >= 0 && nowMs() - p.movedAtMs >= idleAfterMs;
     }
 
     private void paceAll() {
-        for (Map.Entry<ShardStore, Integer> e : paced.entrySet()) {
+        for (Map.Entry<ShardStore, Pace> e : paced.entrySet()) {
             try {
                 pace(e.getKey(), e.getValue());
             } catch (RuntimeException failed) {
@@ -176,7 +211,7 @@ public final class ElectionPacer implements AutoCloseable {
         }
     }
 
-    private void pace(ShardStore store, int current) {
+    private void pace(ShardStore store, Pace p) {
         Node node = store.raftNode();
         if (node == null) {
             return;
@@ -190,15 +225,39 @@ public final class ElectionPacer implements AutoCloseable {
             }
             staggered.remove(store);
         }
-        int wanted = alert(store, node) ? electionMs : quietElectionMs;
-        if (wanted != current && paced.replace(store, current, wanted)) {
+        long now = nowMs();
+        long index = node.getLastLogIndex();
+        if (index != p.lastIndex) {
+            p.lastIndex = index;
+            p.movedAtMs = now;
+        }
+        boolean idle = idleGroups && now - p.movedAtMs >= idleAfterMs;
+        boolean leader = node.isLeader();
+        if (leader && idleGroups) {
+            int beat = idle ? idleHeartbeatMs : heartbeatMs;
+            if (!p.leading || beat != p.heartbeatMs) {
+                // waking: the heartbeat armed for the idle period is armed again for the short one, so followers,
+                // which expect short heartbeats again as soon as they see new entries, hear one in time
+                NodeInternals.setReplicatorHeartbeat(node, beat, !idle);
+                p.heartbeatMs = beat;
+                LOG.debug("[{}] {}: heartbeat {} ms", store.config().groupId(), idle ? "idle" : "busy", beat);
+            }
+        }
+        int wanted = alert(store, node, idle) ? electionMs : idle ? idleElectionMs : quietElectionMs;
+        if (wanted != p.electionMs && paced.get(store) == p) {
             node.resetElectionTimeoutMs(wanted);
+            p.electionMs = wanted;
             LOG.debug("[{}] election timeout {} ms", store.config().groupId(), wanted);
         }
+        if (leader && (!p.leading || p.stepDownMs != wanted / 2)) {
+            // JRaft checks a leader's quorum every half election timeout, but of the timeout the node started with
+            p.stepDownMs = NodeInternals.setStepDownPeriod(node, wanted / 2) ? wanted / 2 : -1;
+        }
+        p.leading = leader;
     }
 
     /** Whether the replica must be ready to elect soon: see the class comment. */
-    private boolean alert(ShardStore store, Node node) {
+    private boolean alert(ShardStore store, Node node, boolean idle) {
         List<String> members = store.config().members();
         String self = store.config().nodeId();
         if (node.isLeader()) {
@@ -214,7 +273,7 @@ public final class ElectionPacer implements AutoCloseable {
         if (leader == null || leader.isEmpty()) {
             return true;
         }
-        if (NodeInternals.leaderSilenceMs(node) > silenceLimitMs) {
+        if (NodeInternals.leaderSilenceMs(node) > (idle ? idleSilenceLimitMs : silenceLimitMs)) {
             // two heartbeats missed: the group's leader is silent though its node may answer (restarted, or the group
             // stopped there). Staying quiet would also let every flip of the liveness view restart the election
             // timer and postpone an election that is due.
@@ -222,6 +281,25 @@ public final class ElectionPacer implements AutoCloseable {
         }
         String leaderNode = nodeOfEndpoint.get(leader.getEndpoint().toString());
         return leaderNode == null || liveness.suspected(leaderNode);
+    }
+
+    /**
+     * What the pacer last saw of one replica and set on it. Written by the ticker thread only (after {@link #add});
+     * {@link #electionMs} is read by tests.
+     */
+    private static final class Pace {
+        volatile int electionMs;
+        /** The replica's last log index at the last tick, and when (monotonic ms) it last changed. */
+        volatile long lastIndex = -1;
+        volatile long movedAtMs;
+        /** Whether it led at the last tick, and the heartbeat and step-down period set on it then (0: none yet). */
+        boolean leading;
+        int heartbeatMs;
+        int stepDownMs;
+
+        Pace(int electionMs) {
+            this.electionMs = electionMs;
+        }
     }
 
     @Override

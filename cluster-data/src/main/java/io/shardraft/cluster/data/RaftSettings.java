@@ -17,6 +17,11 @@ import java.time.Duration;
  * @param quietElectionTimeout the election timeout of a follower whose leader's node answers, and the window in
  *                           which a leader must hear from a quorum ({@link ElectionPacer}); equal to
  *                           {@code electionTimeout}: quiet groups off, every replica waits the election timeout
+ * @param idleHeartbeatTimeout the heartbeat period of an idle group (no new log entry for {@link #IDLE_AFTER_HEARTBEATS}
+ *                           heartbeats; {@link ElectionPacer}): its followers then wait the
+ *                           {@link #idleElectionTimeout()} while its leader's node answers; a write wakes it at once;
+ *                           equal to {@code heartbeatTimeout}: idle groups heartbeat like busy ones. Only with quiet
+ *                           groups on
  * @param leaderLeaseTimeout how long a leader may keep leading without hearing from a quorum;
  *                           must be shorter than the election timeout
  * @param snapshotInterval   the age trigger: at this period a group takes a snapshot if at least
@@ -54,6 +59,7 @@ public record RaftSettings(
         Duration heartbeatTimeout,
         Duration electionTimeout,
         Duration quietElectionTimeout,
+        Duration idleHeartbeatTimeout,
         Duration leaderLeaseTimeout,
         Duration snapshotInterval,
         long snapshotThreshold,
@@ -69,6 +75,8 @@ public record RaftSettings(
         RaftLogStore logStore,
         long logStoreMemtableBytes) {
 
+    /** A group is idle once it has had no new log entry for this many heartbeats. */
+    public static final int IDLE_AFTER_HEARTBEATS = 3;
     /** The largest {@link #bundleWindow()}: beyond a few entries in flight, bundles only get smaller. */
     public static final int MAX_BUNDLE_WINDOW = 64;
     public static final RaftSettings DEFAULTS = builder().build();
@@ -78,6 +86,7 @@ public record RaftSettings(
         positive(heartbeatTimeout, "heartbeatTimeout");
         positive(electionTimeout, "electionTimeout");
         positive(quietElectionTimeout, "quietElectionTimeout");
+        positive(idleHeartbeatTimeout, "idleHeartbeatTimeout");
         positive(leaderLeaseTimeout, "leaderLeaseTimeout");
         positive(snapshotInterval, "snapshotInterval");
         positive(retryBudget, "retryBudget");
@@ -97,6 +106,17 @@ public record RaftSettings(
                     "heartbeatTimeout (%s) must be at most half the quietElectionTimeout (%s)", heartbeatTimeout,
                     quietElectionTimeout);
         }
+        Preconditions.checkArgument(idleHeartbeatTimeout.compareTo(heartbeatTimeout) >= 0,
+                "idleHeartbeatTimeout (%s) must not be shorter than heartbeatTimeout (%s)", idleHeartbeatTimeout,
+                heartbeatTimeout);
+        Preconditions.checkArgument(quietElectionTimeout.compareTo(electionTimeout) > 0
+                        || idleHeartbeatTimeout.equals(heartbeatTimeout),
+                "idleHeartbeatTimeout (%s) needs quiet groups (quietElectionTimeout longer than electionTimeout); "
+                        + "without them it must equal heartbeatTimeout (%s)", idleHeartbeatTimeout, heartbeatTimeout);
+        Preconditions.checkArgument(idleElectionMillis(quietElectionTimeout, idleHeartbeatTimeout, heartbeatTimeout)
+                        <= Integer.MAX_VALUE,
+                "idleHeartbeatTimeout (%s) too long: the idle election timeout would pass %s ms", idleHeartbeatTimeout,
+                Integer.MAX_VALUE);
         Preconditions.checkArgument(leaderLeaseTimeout.compareTo(electionTimeout) < 0,
                 "leaderLeaseTimeout (%s) must be shorter than electionTimeout (%s)", leaderLeaseTimeout, electionTimeout);
         Preconditions.checkArgument(electionTimeout.toMillis() <= Integer.MAX_VALUE, "electionTimeout too long");
@@ -129,6 +149,24 @@ public record RaftSettings(
         return quietElectionTimeout.compareTo(electionTimeout) > 0;
     }
 
+    /** Whether idle groups heartbeat less often than busy ones ({@link #idleHeartbeatTimeout()}). */
+    public boolean idleGroups() {
+        return idleHeartbeatTimeout.compareTo(heartbeatTimeout) > 0;
+    }
+
+    /**
+     * The election timeout of a follower of an idle group whose leader's node answers, and the window in which an
+     * idle group's leader must hear from a quorum: the quiet election timeout stretched as the heartbeat is, so it
+     * spans as many heartbeats.
+     */
+    public Duration idleElectionTimeout() {
+        return Duration.ofMillis(idleElectionMillis(quietElectionTimeout, idleHeartbeatTimeout, heartbeatTimeout));
+    }
+
+    private static long idleElectionMillis(Duration quiet, Duration idleHeartbeat, Duration heartbeat) {
+        return quiet.toMillis() * idleHeartbeat.toMillis() / Math.max(1, heartbeat.toMillis());
+    }
+
     /**
      * JRaft's heartbeat period is electionTimeout / electionHeartbeatFactor when a node starts; with quiet groups
      * {@link NodeInternals#setHeartbeat} then sets the leader's heartbeat to {@link #heartbeatTimeout()} itself.
@@ -157,6 +195,7 @@ public record RaftSettings(
                 .heartbeatTimeout(heartbeatTimeout)
                 .electionTimeout(electionTimeout)
                 .quietElectionTimeout(quietElectionTimeout)
+                .idleHeartbeatTimeout(idleHeartbeatTimeout)
                 .leaderLeaseTimeout(leaderLeaseTimeout)
                 .snapshotInterval(snapshotInterval)
                 .snapshotThreshold(snapshotThreshold)
@@ -173,18 +212,22 @@ public record RaftSettings(
                 .logStoreMemtableBytes(logStoreMemtableBytes);
     }
 
-    /** Builder with the defaults: 10 s apply, 1 s election, quiet election ten times that, heartbeat a tenth of the quiet election timeout (1 s), 900 ms lease, snapshots after 100,000 entries, 64 MiB of commands or 600 s with at least one change, install-snapshot throttled to 64 MiB/s per node, the latest snapshot kept, writes refused below 256 MiB of free disk, 64 MiB messages, 16 MiB commands, 2 bundled entries in flight per leader, 5 s retry budget, the shared log store with 64 MiB memtables. */
+    /** Builder with the defaults: 10 s apply, 1 s election, quiet election ten times that, heartbeat a tenth of the quiet election timeout (1 s), idle groups' heartbeat ten heartbeats (10 s), 900 ms lease, snapshots after 100,000 entries, 64 MiB of commands or 600 s with at least one change, install-snapshot throttled to 64 MiB/s per node, the latest snapshot kept, writes refused below 256 MiB of free disk, 64 MiB messages, 16 MiB commands, 2 bundled entries in flight per leader, 5 s retry budget, the shared log store with 64 MiB memtables. */
     public static final class Builder {
         /** The default quiet election timeout, in election timeouts. */
         public static final int QUIET_FACTOR = 10;
         /** Heartbeats per election timeout: JRaft's default electionHeartbeatFactor; the default quiet heartbeat too. */
         public static final int HEARTBEATS_PER_TIMEOUT = 10;
+        /** The default idle heartbeat, in heartbeats (with quiet groups on). */
+        public static final int IDLE_FACTOR = 10;
         private Duration applyTimeout = Duration.ofSeconds(10);
         /** Null: a tenth of the quiet election timeout. */
         private Duration heartbeatTimeout;
         private Duration electionTimeout = Duration.ofMillis(1000);
         /** Null: {@link #QUIET_FACTOR} times the election timeout. */
         private Duration quietElectionTimeout;
+        /** Null: {@link #IDLE_FACTOR} heartbeats with quiet groups on, the heartbeat with them off. */
+        private Duration idleHeartbeatTimeout;
         private Duration leaderLeaseTimeout = Duration.ofMillis(900);
         private Duration snapshotInterval = Duration.ofSeconds(600);
         private long snapshotThreshold = 1;
@@ -204,6 +247,7 @@ public record RaftSettings(
         public Builder heartbeatTimeout(Duration v) { this.heartbeatTimeout = v; return this; }
         public Builder electionTimeout(Duration v) { this.electionTimeout = v; return this; }
         public Builder quietElectionTimeout(Duration v) { this.quietElectionTimeout = v; return this; }
+        public Builder idleHeartbeatTimeout(Duration v) { this.idleHeartbeatTimeout = v; return this; }
         public Builder leaderLeaseTimeout(Duration v) { this.leaderLeaseTimeout = v; return this; }
         public Builder snapshotInterval(Duration v) { this.snapshotInterval = v; return this; }
         public Builder snapshotThreshold(long v) { this.snapshotThreshold = v; return this; }
@@ -224,7 +268,10 @@ public record RaftSettings(
                     : electionTimeout == null ? null : electionTimeout.multipliedBy(QUIET_FACTOR);
             Duration heartbeat = heartbeatTimeout != null ? heartbeatTimeout
                     : quiet == null ? null : quiet.dividedBy(HEARTBEATS_PER_TIMEOUT);
-            return new RaftSettings(applyTimeout, heartbeat, electionTimeout, quiet, leaderLeaseTimeout,
+            Duration idle = idleHeartbeatTimeout != null ? idleHeartbeatTimeout
+                    : heartbeat == null || quiet == null || quiet.equals(electionTimeout) ? heartbeat
+                    : heartbeat.multipliedBy(IDLE_FACTOR);
+            return new RaftSettings(applyTimeout, heartbeat, electionTimeout, quiet, idle, leaderLeaseTimeout,
                     snapshotInterval, snapshotThreshold, snapshotEntries, snapshotBytes, snapshotThrottleBytesPerSecond,
                     snapshotsKept, minFreeDiskBytes, maxMessageBytes, maxCommandBytes, bundleWindow, retryBudget, logStore,
                     logStoreMemtableBytes);

@@ -17,6 +17,7 @@ import io.shardraft.testkit.ToxiproxyServer;
 import java.lang.reflect.Field;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,12 +44,18 @@ class QuietGroupsTest {
     @TempDir
     Path dir;
 
+    /** Quiet groups with idle groups off: every group heartbeats at {@code heartbeat}. */
     private static RaftSettings settings(Duration election, Duration heartbeat) {
+        return settings(election, heartbeat, heartbeat);
+    }
+
+    private static RaftSettings settings(Duration election, Duration heartbeat, Duration idleHeartbeat) {
         return InProcessCluster.testSettings().toBuilder()
                 .electionTimeout(election)
                 .leaderLeaseTimeout(election.multipliedBy(9).dividedBy(10))
                 .quietElectionTimeout(QUIET)
                 .heartbeatTimeout(heartbeat)
+                .idleHeartbeatTimeout(idleHeartbeat)
                 .build();
     }
 
@@ -58,7 +65,10 @@ class QuietGroupsTest {
 
     @Test
     void idleReplicasWaitTheQuietTimeoutAndLeadersHeartbeatAtTheQuietPeriod() {
-        try (InProcessCluster cluster = InProcessCluster.startMemory(dir, 3)) {
+        RaftSettings defaults = InProcessCluster.testSettings();
+        try (InProcessCluster cluster = memoryCluster(dir, defaults.toBuilder()
+                .idleHeartbeatTimeout(defaults.heartbeatTimeout()).build())) {
+            cluster.startAll();
             RaftSettings s = cluster.settings();
             assertTrue(s.quietGroups(), "the test settings keep the defaults' quiet groups");
             cluster.createIndex(INDEX, 1);
@@ -75,6 +85,103 @@ class QuietGroupsTest {
                 assertEquals(Set.of(), cluster.registry(id).liveness().orElseThrow().suspected());
             }
         }
+    }
+
+    /**
+     * Idle groups: with no new entry for three heartbeats the leader heartbeats at the idle period and every replica
+     * waits the idle election timeout, for many heartbeats without an election; a write wakes the group at once:
+     * the leader's replicators are armed again for the short heartbeat, so its followers, which expect short
+     * heartbeats again as soon as they see the entry, are never left to think their leader silent (here the
+     * silence limit, two heartbeats and half an election timeout, is shorter than the three heartbeats after which
+     * they would see the group idle again), and no election follows.
+     */
+    @Test
+    void anIdleGroupHeartbeatsAtTheIdlePeriodAndAWriteWakesItWithoutAnElection() throws Exception {
+        Duration heartbeat = Duration.ofSeconds(1);
+        Duration idleHeartbeat = Duration.ofSeconds(4);
+        RaftSettings settings = settings(Duration.ofMillis(500), heartbeat, idleHeartbeat);
+        try (InProcessCluster cluster = memoryCluster(dir, settings)) {
+            cluster.startAll();
+            cluster.createIndex(INDEX, 1);
+            String leader = cluster.awaitLeader(INDEX, SHARD, WAIT);
+            List<String> followers = others(cluster, leader);
+            int idleElection = (int) settings.idleElectionTimeout().toMillis();
+            assertEquals(QUIET.toMillis() * 4, idleElection);
+            Node leaderNode = cluster.store(leader, INDEX, SHARD).raftNode();
+            InProcessCluster.awaitTrue(() -> cluster.nodeIds().stream().allMatch(id -> electionTimeout(cluster, id)
+                            == idleElection) && allEqual(NodeInternals.replicatorHeartbeats(leaderNode), 4000, 2),
+                    WAIT, () -> "the group never went idle: election timeouts " + cluster.nodeIds().stream()
+                            .map(id -> id + "=" + electionTimeout(cluster, id)).toList() + ", leader's replicators "
+                            + Arrays.toString(NodeInternals.replicatorHeartbeats(leaderNode)));
+            assertTrue(cluster.registry(leader).pacer().idle(cluster.store(leader, INDEX, SHARD)));
+            long term = term(leaderNode);
+            // idle for three idle heartbeats: far past the busy silence limit, no replica gets ready to elect
+            watchNeverShort(cluster, followers, Duration.ofMillis(3 * idleHeartbeat.toMillis()));
+
+            // write just after an idle heartbeat, so the next one armed is most of an idle period away
+            Node follower = cluster.store(followers.get(0), INDEX, SHARD).raftNode();
+            InProcessCluster.awaitTrue(() -> NodeInternals.leaderSilenceMs(follower) < 100, WAIT,
+                    () -> "no idle heartbeat seen");
+            cluster.registry(followers.get(0)).router(INDEX).putObject(SHARD, object()).get(20, TimeUnit.SECONDS);
+            InProcessCluster.awaitTrue(() -> allEqual(NodeInternals.replicatorHeartbeats(leaderNode), 1000, 2),
+                    WAIT, () -> "the write never woke the leader's replicators: "
+                            + Arrays.toString(NodeInternals.replicatorHeartbeats(leaderNode)));
+            // from the write until the group is idle again (and a while after) no follower misses a heartbeat
+            watchNeverShort(cluster, followers, Duration.ofMillis(6 * heartbeat.toMillis()));
+            assertEquals(term, term(leaderNode), "no election since the group went idle");
+            assertEquals(leader, cluster.awaitLeader(INDEX, SHARD, WAIT));
+        }
+    }
+
+    /**
+     * An idle group's follower whose leader's group goes silent (the leader's node answers every ping) gets ready to
+     * elect after two idle heartbeats, not after the idle election timeout.
+     */
+    @Test
+    void anIdleFollowerThatStopsHearingItsLeaderIsReadyToElectAfterTwoIdleHeartbeats() throws Exception {
+        RaftSettings settings = settings(Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofSeconds(3));
+        try (InProcessCluster cluster = memoryCluster(dir, settings)) {
+            cluster.startAll();
+            cluster.createIndex(INDEX, 1);
+            String leader = cluster.awaitLeader(INDEX, SHARD, WAIT);
+            String follower = others(cluster, leader).get(0);
+            int idleElection = (int) settings.idleElectionTimeout().toMillis();
+            InProcessCluster.awaitTrue(() -> electionTimeout(cluster, follower) == idleElection, WAIT,
+                    () -> follower + " never went idle: " + electionTimeout(cluster, follower));
+            NodeAddress a = cluster.address(follower);
+            long stopped = System.nanoTime();
+            assertTrue(replicators(cluster.store(leader, INDEX, SHARD).raftNode())
+                    .stopReplicator(new PeerId(a.host(), a.raftPort())));
+            long shortTimeout = settings.electionTimeout().toMillis();
+            InProcessCluster.awaitTrue(() -> electionTimeout(cluster, follower) == shortTimeout, WAIT,
+                    () -> follower + " kept the idle timeout with its leader silent: " + electionTimeout(cluster, follower));
+            long tookMs = (System.nanoTime() - stopped) / 1_000_000;
+            assertTrue(tookMs >= 3_000, "ready to elect after " + tookMs + " ms: before one idle heartbeat passed");
+        }
+    }
+
+    /** Samples the followers' election timeouts for {@code d}: none may be the short one (ready to elect). */
+    private static void watchNeverShort(InProcessCluster cluster, List<String> followers, Duration d)
+            throws InterruptedException {
+        long shortTimeout = cluster.settings().electionTimeout().toMillis();
+        long end = System.nanoTime() + d.toNanos();
+        while (System.nanoTime() < end) {
+            for (String id : followers) {
+                assertTrue(Math.abs(electionTimeout(cluster, id)) != shortTimeout,
+                        id + " got ready to elect: it missed its leader's heartbeats");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static boolean allEqual(int[] values, int wanted, int count) {
+        return values.length == count && Arrays.stream(values).allMatch(v -> v == wanted);
+    }
+
+    private static long term(Node node) throws ReflectiveOperationException {
+        Field f = NodeImpl.class.getDeclaredField("currTerm");
+        f.setAccessible(true);
+        return f.getLong(node);
     }
 
     @Test

@@ -39,6 +39,22 @@ class UnitsTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> off.toBuilder().heartbeatTimeout(Duration.ofSeconds(1)).build());
         assertTrue(e.getMessage().contains("when quiet groups are off"), e.getMessage());
+        // idle groups: ten heartbeats apart, followers then wait the quiet timeout stretched as much
+        assertTrue(d.idleGroups());
+        assertEquals(Duration.ofSeconds(10), d.idleHeartbeatTimeout());
+        assertEquals(Duration.ofSeconds(100), d.idleElectionTimeout());
+        assertFalse(off.idleGroups(), "quiet off: idle groups off");
+        assertEquals(off.heartbeatTimeout(), off.idleHeartbeatTimeout());
+        RaftSettings busy = d.toBuilder().idleHeartbeatTimeout(d.heartbeatTimeout()).build();
+        assertFalse(busy.idleGroups());
+        assertEquals(d.quietElectionTimeout(), busy.idleElectionTimeout());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> d.toBuilder().idleHeartbeatTimeout(Duration.ofMillis(500)).build());
+        assertTrue(e.getMessage().contains("idleHeartbeatTimeout (PT0.5S) must not be shorter than heartbeatTimeout"),
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> off.toBuilder().idleHeartbeatTimeout(Duration.ofSeconds(5)).build());
+        assertTrue(e.getMessage().contains("needs quiet groups"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> d.toBuilder().quietElectionTimeout(Duration.ofMillis(999)).build());
         assertTrue(e.getMessage().contains("must not be shorter than electionTimeout"), e.getMessage());
