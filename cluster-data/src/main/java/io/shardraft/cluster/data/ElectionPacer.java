@@ -2,12 +2,14 @@ package io.shardraft.cluster.data;
 
 import com.alipay.sofa.jraft.Node;
 import com.alipay.sofa.jraft.entity.PeerId;
+import com.alipay.sofa.jraft.util.Endpoint;
 import com.google.common.base.Preconditions;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,7 +22,8 @@ import org.apache.logging.log4j.Logger;
  * default) instead of every tenth of the election timeout, and failover still starts one election timeout after a
  * leader's node stops answering.
  *
- * <p>Every {@code interval} the pacer sets each group replica's JRaft election timeout from what the node's
+ * <p>At the first {@code interval} tick after the set of suspected peers changes, and every {@link #SWEEP_TICKS}
+ * ticks otherwise, the pacer sets each group replica's JRaft election timeout from what the node's
  * {@link NodeLiveness} sees:
  * <ul>
  *   <li>a follower whose leader's node answers and whose leader it heard within two heartbeats waits the quiet
@@ -60,6 +63,8 @@ public final class ElectionPacer implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(ElectionPacer.class);
     /** A pacer that does nothing: every group keeps JRaft's election timeout and heartbeat. */
     public static final ElectionPacer OFF = new ElectionPacer();
+    /** Ticks between sweeps while no peer's suspicion changes. */
+    static final int SWEEP_TICKS = 5;
 
     private final NodeLiveness liveness;
     private final int electionMs;
@@ -78,7 +83,10 @@ public final class ElectionPacer implements AutoCloseable {
     private final ConcurrentHashMap<ShardStore, Pace> paced = new ConcurrentHashMap<>();
     /** New groups' replicas whose first election is staggered, and until when (monotonic ms). */
     private final ConcurrentHashMap<ShardStore, Long> staggered = new ConcurrentHashMap<>();
-    private final Map<String, String> nodeOfEndpoint;
+    private final Map<Endpoint, String> nodeOfEndpoint;
+    /** The peers suspected at the last sweep: a change starts a sweep at the next tick. */
+    private Set<String> sweptSuspects = Set.of();
+    private int ticksSinceSweep;
     private ScheduledExecutorService ticker;
 
     private ElectionPacer() {
@@ -100,7 +108,8 @@ public final class ElectionPacer implements AutoCloseable {
      * @param liveness the node's view of its peers (started and closed by its owner)
      * @param resolver every node of the cluster
      * @param settings the election timeout, quiet election timeout and heartbeat; quiet groups must be on
-     * @param interval how often every replica's timeout is set again
+     * @param interval how often the pacer looks whether a peer's suspicion changed (then it sets every replica's
+     *                 timeout again at once; otherwise every {@link #SWEEP_TICKS} intervals)
      */
     public ElectionPacer(NodeLiveness liveness, AddressResolver resolver, RaftSettings settings, Duration interval) {
         Preconditions.checkArgument(settings.quietGroups(), "quiet groups are off in %s", settings);
@@ -116,9 +125,9 @@ public final class ElectionPacer implements AutoCloseable {
         this.idleSilenceLimitMs = 2L * idleHeartbeatMs + electionMs / 2;
         this.idleAfterMs = (long) RaftSettings.IDLE_AFTER_HEARTBEATS * heartbeatMs;
         this.interval = interval;
-        Map<String, String> nodes = new HashMap<>();
+        Map<Endpoint, String> nodes = new HashMap<>();
         for (String id : resolver.nodeIds()) {
-            resolver.resolve(id).ifPresent(a -> nodes.put(a.raftEndpoint(), id));
+            resolver.resolve(id).ifPresent(a -> nodes.put(new Endpoint(a.host(), a.raftPort()), id));
         }
         this.nodeOfEndpoint = Map.copyOf(nodes);
     }
@@ -201,17 +210,28 @@ public final class ElectionPacer implements AutoCloseable {
         return p != null && idleGroups && p.lastIndex >= 0 && nowMs() - p.movedAtMs >= idleAfterMs;
     }
 
+    /**
+     * Every tick in which the set of suspected peers changed (a leader's node lost, a quorum lost or back), and every
+     * {@link #SWEEP_TICKS} ticks otherwise (missed heartbeats, idle, stagger): sweeping thousands of replicas every
+     * tick was most of an idle node's own CPU.
+     */
     private void paceAll() {
+        Set<String> suspects = liveness.suspected();
+        if (suspects.equals(sweptSuspects) && ++ticksSinceSweep < SWEEP_TICKS) {
+            return;
+        }
+        sweptSuspects = suspects;
+        ticksSinceSweep = 0;
         for (Map.Entry<ShardStore, Pace> e : paced.entrySet()) {
             try {
-                pace(e.getKey(), e.getValue());
+                pace(e.getKey(), e.getValue(), suspects);
             } catch (RuntimeException failed) {
                 LOG.debug("pacing {} failed: {}", e.getKey().config().groupId(), failed.toString());
             }
         }
     }
 
-    private void pace(ShardStore store, Pace p) {
+    private void pace(ShardStore store, Pace p, Set<String> suspects) {
         Node node = store.raftNode();
         if (node == null) {
             return;
@@ -243,7 +263,7 @@ public final class ElectionPacer implements AutoCloseable {
                 LOG.debug("[{}] {}: heartbeat {} ms", store.config().groupId(), idle ? "idle" : "busy", beat);
             }
         }
-        int wanted = alert(store, node, idle) ? electionMs : idle ? idleElectionMs : quietElectionMs;
+        int wanted = alert(store, node, idle, suspects) ? electionMs : idle ? idleElectionMs : quietElectionMs;
         if (wanted != p.electionMs && paced.get(store) == p) {
             node.resetElectionTimeoutMs(wanted);
             p.electionMs = wanted;
@@ -257,13 +277,13 @@ public final class ElectionPacer implements AutoCloseable {
     }
 
     /** Whether the replica must be ready to elect soon: see the class comment. */
-    private boolean alert(ShardStore store, Node node, boolean idle) {
+    private boolean alert(ShardStore store, Node node, boolean idle, Set<String> suspects) {
         List<String> members = store.config().members();
         String self = store.config().nodeId();
         if (node.isLeader()) {
             int answering = 0;
             for (String m : members) {
-                if (!m.equals(self) && !liveness.suspected(m)) {
+                if (!m.equals(self) && !suspects.contains(m)) {
                     answering++;
                 }
             }
@@ -279,8 +299,8 @@ public final class ElectionPacer implements AutoCloseable {
             // timer and postpone an election that is due.
             return true;
         }
-        String leaderNode = nodeOfEndpoint.get(leader.getEndpoint().toString());
-        return leaderNode == null || liveness.suspected(leaderNode);
+        String leaderNode = nodeOfEndpoint.get(leader.getEndpoint());
+        return leaderNode == null || suspects.contains(leaderNode);
     }
 
     /**
