@@ -78,6 +78,8 @@ public final class Registry implements AutoCloseable {
         if (started) {
             return;
         }
+        // thousands of groups mean thousands of parked threads: give them a futex hash to match (once per process)
+        FutexHash.ensure();
         this.sharedLog = openLogStore();
         createPacing();
         this.resources = NodeResources.of(config.settings(), sharedLog, pacer);
