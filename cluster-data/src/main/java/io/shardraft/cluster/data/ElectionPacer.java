@@ -3,6 +3,7 @@ package io.shardraft.cluster.data;
 import com.alipay.sofa.jraft.Node;
 import com.alipay.sofa.jraft.entity.PeerId;
 import com.alipay.sofa.jraft.util.Endpoint;
+import com.alipay.sofa.jraft.util.Utils;
 import com.google.common.base.Preconditions;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import java.time.Duration;
@@ -48,7 +49,9 @@ import org.apache.logging.log4j.Logger;
  * leader within two idle heartbeats and its node answers. A leader sees its own new entries before its followers
  * do, so it slows down first and its followers never miss the heartbeats they still wait for. A write wakes the
  * group: the leader's replicators, whose next heartbeat may be an idle period away, are armed again for the
- * short one at once, and the followers, which see the new entries, expect short heartbeats again. What idle costs:
+ * short one at once, and the followers, which see the new entries, expect short heartbeats again. A follower that
+ * does not keep up (its node is suspected, a request to it failed, it is being probed or sent a snapshot) is retried
+ * at the short period even in an idle group, so a node that restarts in a quiet cluster is caught up at once. What idle costs:
  * a leader lost on a node that keeps answering (not a node that stops, nor a group that shuts down: JRaft hands
  * over then) is found after two idle heartbeats, not two heartbeats. The leader's quorum check runs every half of
  * the election timeout the pacer set (JRaft keeps the period the node started with).
@@ -84,6 +87,11 @@ public final class ElectionPacer implements AutoCloseable {
     /** New groups' replicas whose first election is staggered, and until when (monotonic ms). */
     private final ConcurrentHashMap<ShardStore, Long> staggered = new ConcurrentHashMap<>();
     private final Map<Endpoint, String> nodeOfEndpoint;
+    /**
+     * When (JRaft's monotonic ms) each peer was last seen suspected, at a tick: a follower that has not heard its
+     * leader since the leader's node was suspected does not trust that leader again when the node answers again.
+     */
+    private final Map<String, Long> lastSuspectedMs = new ConcurrentHashMap<>();
     /** The peers suspected at the last sweep: a change starts a sweep at the next tick. */
     private Set<String> sweptSuspects = Set.of();
     private int ticksSinceSweep;
@@ -217,6 +225,10 @@ public final class ElectionPacer implements AutoCloseable {
      */
     private void paceAll() {
         Set<String> suspects = liveness.suspected();
+        if (!suspects.isEmpty()) {
+            long now = Utils.monotonicMs();
+            suspects.forEach(peer -> lastSuspectedMs.put(peer, now));
+        }
         if (suspects.equals(sweptSuspects) && ++ticksSinceSweep < SWEEP_TICKS) {
             return;
         }
@@ -254,13 +266,16 @@ public final class ElectionPacer implements AutoCloseable {
         boolean idle = idleGroups && now - p.movedAtMs >= idleAfterMs;
         boolean leader = node.isLeader();
         if (leader && idleGroups) {
+            // every sweep, not only when the group goes idle or wakes: a follower that fails or restarts while its
+            // group is idle is retried at the short period, so it is caught up as fast as in a busy group
             int beat = idle ? idleHeartbeatMs : heartbeatMs;
-            if (!p.leading || beat != p.heartbeatMs) {
-                // waking: the heartbeat armed for the idle period is armed again for the short one, so followers,
-                // which expect short heartbeats again as soon as they see new entries, hear one in time
-                NodeInternals.setReplicatorHeartbeat(node, beat, !idle);
+            int lagging = NodeInternals.setReplicatorHeartbeat(node, beat, heartbeatMs,
+                    peer -> suspects.contains(nodeOfEndpoint.get(peer.getEndpoint())));
+            if (beat != p.heartbeatMs || lagging != p.lagging) {
+                LOG.debug("[{}] {}: heartbeat {} ms, {} lagging follower(s) at {} ms", store.config().groupId(),
+                        idle ? "idle" : "busy", beat, lagging, heartbeatMs);
                 p.heartbeatMs = beat;
-                LOG.debug("[{}] {}: heartbeat {} ms", store.config().groupId(), idle ? "idle" : "busy", beat);
+                p.lagging = lagging;
             }
         }
         int wanted = alert(store, node, idle, suspects) ? electionMs : idle ? idleElectionMs : quietElectionMs;
@@ -293,14 +308,22 @@ public final class ElectionPacer implements AutoCloseable {
         if (leader == null || leader.isEmpty()) {
             return true;
         }
-        if (NodeInternals.leaderSilenceMs(node) > (idle ? idleSilenceLimitMs : silenceLimitMs)) {
+        long silenceMs = NodeInternals.leaderSilenceMs(node);
+        if (silenceMs > (idle ? idleSilenceLimitMs : silenceLimitMs)) {
             // two heartbeats missed: the group's leader is silent though its node may answer (restarted, or the group
             // stopped there). Staying quiet would also let every flip of the liveness view restart the election
             // timer and postpone an election that is due.
             return true;
         }
         String leaderNode = nodeOfEndpoint.get(leader.getEndpoint());
-        return leaderNode == null || suspects.contains(leaderNode);
+        if (leaderNode == null || suspects.contains(leaderNode)) {
+            return true;
+        }
+        // the leader's node stopped answering after this replica last heard the leader and answers again: it may
+        // have restarted (a SIGKILL and a start), its groups there followers now. Until the leader is heard again,
+        // the replica does not wait two (idle) heartbeats to find out.
+        Long suspectedAt = lastSuspectedMs.get(leaderNode);
+        return suspectedAt != null && silenceMs > Utils.monotonicMs() - suspectedAt;
     }
 
     /**
@@ -316,6 +339,8 @@ public final class ElectionPacer implements AutoCloseable {
         boolean leading;
         int heartbeatMs;
         int stepDownMs;
+        /** How many of its followers were lagging at the last tick, when it led. */
+        int lagging;
 
         Pace(int electionMs) {
             this.electionMs = electionMs;
@@ -330,5 +355,6 @@ public final class ElectionPacer implements AutoCloseable {
         }
         paced.clear();
         staggered.clear();
+        lastSuspectedMs.clear();
     }
 }

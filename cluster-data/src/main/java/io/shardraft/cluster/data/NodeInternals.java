@@ -4,6 +4,7 @@ import com.alipay.sofa.jraft.Node;
 import com.alipay.sofa.jraft.core.NodeImpl;
 import com.alipay.sofa.jraft.core.Replicator;
 import com.alipay.sofa.jraft.core.ReplicatorGroupImpl;
+import com.alipay.sofa.jraft.entity.PeerId;
 import com.alipay.sofa.jraft.option.ReplicatorOptions;
 import com.alipay.sofa.jraft.util.RepeatedTimer;
 import com.alipay.sofa.jraft.util.ThreadId;
@@ -13,6 +14,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -33,7 +35,7 @@ import org.apache.logging.log4j.Logger;
  * If these fields are missing (another JRaft version) {@link #AVAILABLE} is false, said once in the log, and the node
  * runs without quiet groups.
  *
- * <p>Idle groups need three more ({@link #IDLE_AVAILABLE}; without them idle groups heartbeat like busy ones):
+ * <p>Idle groups need four more ({@link #IDLE_AVAILABLE}; without them idle groups heartbeat like busy ones):
  * <ul>
  *   <li><b>A running replicator's own options</b> ({@code Replicator.options}, a copy of the common ones): the
  *       replicator reads its heartbeat period from them each time it arms its heartbeat timer, after each heartbeat
@@ -42,6 +44,10 @@ import org.apache.logging.log4j.Logger;
  *       wakes from idle must not wait out a long period already armed, so the armed timer is cancelled and armed
  *       again with the short one; only while it has not fired (a heartbeat in flight arms it again when it
  *       returns, so two timers never run for one replicator);</li>
+ *   <li><b>whether it keeps up</b> ({@code Replicator.state}, {@code consecutiveErrorTimes}, {@code blockTimer}) and
+ *       <b>its retry</b> ({@code unBlockAndSendNow}): JRaft retries a follower whose request failed after one
+ *       heartbeat period, so a follower that fails or restarts in an idle group is kept on the short period, and a
+ *       retry armed for an idle period is sent at once;</li>
  *   <li><b>the leader's step-down timer</b> ({@code NodeImpl.stepDownTimer}): JRaft runs the leader's quorum check
  *       every half election timeout, the timeout the node started with, not the one the pacer sets later; its period
  *       follows the pacer's timeout.</li>
@@ -58,6 +64,10 @@ final class NodeInternals {
     private static final Field HEARTBEAT_TIMER;
     private static final Method START_HEARTBEAT_TIMER;
     private static final Field STEP_DOWN_TIMER;
+    private static final Field BLOCK_TIMER;
+    private static final Field ERRORS;
+    private static final Field STATE;
+    private static final Method UNBLOCK_AND_SEND_NOW;
     /** Whether this JRaft has what idle groups need as well; without it idle groups heartbeat like busy ones. */
     static final boolean IDLE_AVAILABLE;
 
@@ -87,6 +97,10 @@ final class NodeInternals {
         Field timer = null;
         Method start = null;
         Field stepDown = null;
+        Field block = null;
+        Field errors = null;
+        Field state = null;
+        Method unblock = null;
         try {
             options = Replicator.class.getDeclaredField("options");
             options.setAccessible(true);
@@ -96,6 +110,14 @@ final class NodeInternals {
             start.setAccessible(true);
             stepDown = NodeImpl.class.getDeclaredField("stepDownTimer");
             stepDown.setAccessible(true);
+            block = Replicator.class.getDeclaredField("blockTimer");
+            block.setAccessible(true);
+            errors = Replicator.class.getDeclaredField("consecutiveErrorTimes");
+            errors.setAccessible(true);
+            state = Replicator.class.getDeclaredField("state");
+            state.setAccessible(true);
+            unblock = Replicator.class.getDeclaredMethod("unBlockAndSendNow", ThreadId.class);
+            unblock.setAccessible(true);
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.warn("this JRaft does not keep a replicator's options and heartbeat timer or a node's step-down timer "
                     + "where 1.4.1 does ({}); idle groups heartbeat like busy ones", e.toString());
@@ -103,12 +125,20 @@ final class NodeInternals {
             timer = null;
             start = null;
             stepDown = null;
+            block = null;
+            errors = null;
+            state = null;
+            unblock = null;
         }
         REPLICATOR_OPTIONS = options;
         HEARTBEAT_TIMER = timer;
         START_HEARTBEAT_TIMER = start;
         STEP_DOWN_TIMER = stepDown;
-        IDLE_AVAILABLE = AVAILABLE && stepDown != null;
+        BLOCK_TIMER = block;
+        ERRORS = errors;
+        STATE = state;
+        UNBLOCK_AND_SEND_NOW = unblock;
+        IDLE_AVAILABLE = AVAILABLE && stepDown != null && unblock != null;
     }
 
     private NodeInternals() {
@@ -125,41 +155,56 @@ final class NodeInternals {
     }
 
     /**
-     * Makes {@code node}'s replicators, the running ones and future ones, heartbeat every {@code periodMs}. With
-     * {@code now}, a running replicator whose heartbeat is armed for later than {@code periodMs} from now is armed
-     * again to heartbeat {@code periodMs} from now. False if it could not (not a leader's node, or another JRaft).
+     * Sets the heartbeat period of {@code node}'s replicators: future ones and those whose follower keeps up get
+     * {@code periodMs}; one whose follower is not keeping up gets {@code busyMs}, the shorter one: its peer is
+     * {@code suspected}, or its last request failed, or it is probing, blocked or sending a snapshot. (JRaft retries a
+     * failed follower after a heartbeat period; a follower that restarts in an idle group must not wait an idle one
+     * to be caught up.) A replicator whose heartbeat or retry is armed for later than its period from now is armed
+     * again for its period from now (a blocked one retries at once). Returns how many running replicators got
+     * {@code busyMs}, or -1 if it could not (not a leader's node, or another JRaft).
      */
-    static boolean setReplicatorHeartbeat(Node node, int periodMs, boolean now) {
+    static int setReplicatorHeartbeat(Node node, int periodMs, int busyMs, Predicate<PeerId> suspected) {
         if (!IDLE_AVAILABLE || !setHeartbeat(node, periodMs)) {
-            return false;
+            return -1;
         }
         try {
             Object group = REPLICATOR_GROUP.get(node);
             if (!(group instanceof ReplicatorGroupImpl replicators)) {
-                return false;
+                return -1;
             }
+            int busy = 0;
             for (ThreadId id : replicators.listReplicators()) {
                 Object r = id.lock();
                 if (r == null) {
                     continue; // destroyed meanwhile
                 }
+                boolean retryNow = false;
                 try {
-                    ((ReplicatorOptions) REPLICATOR_OPTIONS.get(r)).setDynamicHeartBeatTimeoutMs(periodMs);
-                    if (now) {
-                        ScheduledFuture<?> armed = (ScheduledFuture<?>) HEARTBEAT_TIMER.get(r);
-                        if (armed != null && armed.getDelay(TimeUnit.MILLISECONDS) > periodMs
-                                && armed.cancel(false)) {
-                            START_HEARTBEAT_TIMER.invoke(r, Utils.nowMs());
-                        }
+                    ReplicatorOptions options = (ReplicatorOptions) REPLICATOR_OPTIONS.get(r);
+                    ScheduledFuture<?> blocked = (ScheduledFuture<?>) BLOCK_TIMER.get(r);
+                    boolean lagging = blocked != null || ERRORS.getInt(r) > 0
+                            || STATE.get(r) != Replicator.State.Replicate || suspected.test(options.getPeerId());
+                    int period = lagging ? Math.min(busyMs, periodMs) : periodMs;
+                    busy += lagging ? 1 : 0;
+                    if (options.getDynamicHeartBeatTimeoutMs() != period) {
+                        options.setDynamicHeartBeatTimeoutMs(period);
                     }
+                    ScheduledFuture<?> armed = (ScheduledFuture<?>) HEARTBEAT_TIMER.get(r);
+                    if (armed != null && armed.getDelay(TimeUnit.MILLISECONDS) > period && armed.cancel(false)) {
+                        START_HEARTBEAT_TIMER.invoke(r, Utils.nowMs());
+                    }
+                    retryNow = blocked != null && blocked.getDelay(TimeUnit.MILLISECONDS) > period;
                 } finally {
                     id.unlock();
                 }
+                if (retryNow) {
+                    UNBLOCK_AND_SEND_NOW.invoke(null, id); // takes the replicator's lock itself
+                }
             }
-            return true;
+            return busy;
         } catch (IllegalAccessException | InvocationTargetException | RuntimeException e) {
             LOG.warn("cannot set the replicators' heartbeat of {}: {}", node.getNodeId(), e.toString());
-            return false;
+            return -1;
         }
     }
 

@@ -160,6 +160,51 @@ class QuietGroupsTest {
         }
     }
 
+    /**
+     * A follower that restarts while its group is idle is caught up within a few heartbeats, not an idle heartbeat
+     * later: the leader retries a follower that failed at the short period, idle or not. (JRaft retries a failed
+     * follower after one heartbeat period; at the idle period a node restarted in a quiet cluster waited that long
+     * for its metadata group, and "ready" with it.)
+     */
+    @Test
+    void aFollowerThatRestartsWhileItsGroupIsIdleIsCaughtUpWithinAFewHeartbeats() throws Exception {
+        Duration heartbeat = Duration.ofMillis(500);
+        Duration idleHeartbeat = Duration.ofSeconds(20);
+        RaftSettings settings = settings(Duration.ofMillis(500), heartbeat, idleHeartbeat);
+        try (InProcessCluster cluster = memoryCluster(dir, settings)) {
+            cluster.startAll();
+            cluster.createIndex(INDEX, 1);
+            String leader = cluster.awaitLeader(INDEX, SHARD, WAIT);
+            String follower = others(cluster, leader).get(0);
+            ShardStore leaderStore = cluster.store(leader, INDEX, SHARD);
+            cluster.stop(follower);
+            // written while the follower is down, so it has entries to catch up; then the group goes idle
+            for (int i = 0; i < 5; i++) {
+                cluster.registry(leader).router(INDEX).putObject(SHARD, object()).get(20, TimeUnit.SECONDS);
+            }
+            InProcessCluster.awaitTrue(() -> cluster.registry(leader).pacer().idle(leaderStore), WAIT,
+                    () -> "the group never went idle");
+            Node leaderNode = leaderStore.raftNode();
+            // the live follower's replicator heartbeats at the idle period, the down one's at the short one
+            InProcessCluster.awaitTrue(() -> Arrays.stream(NodeInternals.replicatorHeartbeats(leaderNode)).sorted()
+                            .boxed().toList().equals(List.of(500, 20_000)), WAIT,
+                    () -> "the leader's replicators: " + Arrays.toString(NodeInternals.replicatorHeartbeats(leaderNode)));
+            Thread.sleep(2 * heartbeat.toMillis()); // a retry armed for the idle period would be armed by now
+
+            long last = leaderNode.getLastLogIndex();
+            long restarted = System.nanoTime();
+            cluster.start(follower);
+            InProcessCluster.awaitTrue(() -> cluster.store(follower, INDEX, SHARD).lastAppliedIndex() >= last, WAIT,
+                    () -> follower + " never caught up to " + last);
+            long tookMs = (System.nanoTime() - restarted) / 1_000_000;
+            assertTrue(tookMs < 4 * heartbeat.toMillis() + 1_000,
+                    follower + " caught up " + tookMs + " ms after it restarted: the leader retried it at the idle period");
+            // caught up and keeping up: back on the idle period
+            InProcessCluster.awaitTrue(() -> allEqual(NodeInternals.replicatorHeartbeats(leaderNode), 20_000, 2),
+                    WAIT, () -> "the leader's replicators: " + Arrays.toString(NodeInternals.replicatorHeartbeats(leaderNode)));
+        }
+    }
+
     /** Samples the followers' election timeouts for {@code d}: none may be the short one (ready to elect). */
     private static void watchNeverShort(InProcessCluster cluster, List<String> followers, Duration d)
             throws InterruptedException {
@@ -282,6 +327,57 @@ class QuietGroupsTest {
         Field f = NodeImpl.class.getDeclaredField("replicatorGroup");
         f.setAccessible(true);
         return (ReplicatorGroup) f.get(node);
+    }
+
+    /**
+     * A node restart in a quiet cluster, in process: the leader's node stops answering, its group there goes away
+     * (without waking a follower: nothing gets through), and the node answers again. The followers of the idle group
+     * do not wait two idle heartbeats for a leader they have not heard since its node was lost: they elect one at
+     * once.
+     */
+    @Test
+    void idleFollowersWhoseLeadersNodeWasLostAndAnswersAgainElectWithoutWaitingTwoIdleHeartbeats() throws Exception {
+        Duration idleHeartbeat = Duration.ofSeconds(20);
+        RaftSettings settings = settings(Duration.ofMillis(500), Duration.ofMillis(500), idleHeartbeat);
+        try (ToxiproxyServer toxiproxy = ToxiproxyServer.start(); InProcessCluster cluster = memoryCluster(dir, settings)) {
+            Map<String, Proxy> proxies = new LinkedHashMap<>();
+            Map<String, NodeAddress> dial = new LinkedHashMap<>();
+            for (String id : cluster.nodeIds()) {
+                NodeAddress a = cluster.address(id);
+                Proxy p = toxiproxy.proxy(id + "-raft", a.raftEndpoint());
+                proxies.put(id, p);
+                dial.put(id, new NodeAddress(a.host(), ToxiproxyServer.port(p), a.grpcPort()));
+            }
+            cluster.routeThrough(dial);
+            cluster.startAll();
+            cluster.createIndex(INDEX, 1);
+            String old = cluster.awaitLeader(INDEX, SHARD, WAIT);
+            List<String> others = others(cluster, old);
+            int idleElection = (int) settings.idleElectionTimeout().toMillis();
+            InProcessCluster.awaitTrue(() -> others.stream().allMatch(id -> electionTimeout(cluster, id) == idleElection),
+                    WAIT, () -> "the followers never went idle");
+
+            for (Proxy p : proxies.values()) {
+                p.disable();
+            }
+            for (String id : others) {
+                NodeLiveness l = cluster.registry(id).liveness().orElseThrow();
+                InProcessCluster.awaitTrue(() -> l.suspected(old), WAIT, () -> id + " never suspected " + old);
+            }
+            assertTrue(cluster.registry(old).requireRaft(INDEX).stopStore(SHARD));
+            for (Proxy p : proxies.values()) {
+                p.enable();
+            }
+            for (String id : others) {
+                NodeLiveness l = cluster.registry(id).liveness().orElseThrow();
+                InProcessCluster.awaitTrue(() -> !l.suspected(old), WAIT, () -> id + " never heard " + old + " again");
+            }
+            long back = System.nanoTime();
+            InProcessCluster.awaitTrue(() -> leaderAmong(cluster, others).isPresent(), idleHeartbeat.dividedBy(2),
+                    () -> "no new leader among " + others + " within half an idle heartbeat of " + old
+                            + " answering again: the followers trusted the leader they had not heard since");
+            System.out.printf("new leader %d ms after %s answered again%n", (System.nanoTime() - back) / 1_000_000, old);
+        }
     }
 
     @Test
