@@ -44,23 +44,30 @@ import org.apache.logging.log4j.Logger;
  *
  * <p>Idle groups ({@link RaftSettings#idleHeartbeatTimeout()}): a replica whose last log index has not moved for
  * {@link RaftSettings#IDLE_AFTER_HEARTBEATS} heartbeats sees its group as idle. An idle group's leader heartbeats
- * every idle heartbeat period (10 s by default) instead of every heartbeat, and its followers take the rules above
+ * every idle heartbeat period (30 s by default) instead of every heartbeat, and its followers take the rules above
  * with that period: they wait the idle election timeout (the quiet one stretched as much) while they heard their
  * leader within two idle heartbeats and its node answers. A leader sees its own new entries before its followers
  * do, so it slows down first and its followers never miss the heartbeats they still wait for. A write wakes the
  * group: the leader's replicators, whose next heartbeat may be an idle period away, are armed again for the
  * short one at once, and the followers, which see the new entries, expect short heartbeats again. A follower that
  * does not keep up (its node is suspected, a request to it failed, it is being probed or sent a snapshot) is retried
- * at the short period even in an idle group, so a node that restarts in a quiet cluster is caught up at once. What idle costs:
- * a leader lost on a node that keeps answering (not a node that stops, nor a group that shuts down: JRaft hands
- * over then) is found after two idle heartbeats, not two heartbeats. The leader's quorum check runs every half of
- * the election timeout the pacer set (JRaft keeps the period the node started with).
+ * at the short period even in an idle group, so a node that restarts in a quiet cluster is caught up at once.
  *
- * <p>A leader whose group stops or fails while its node keeps answering is not waited for either: JRaft's leader,
- * when it shuts down or enters the error state, sends the most caught-up follower a TimeoutNow, and that follower
- * elects itself at once. (A leader that steps down after a failed log write does not; its followers wait the quiet
- * timeout.) Safety does not depend on any of this: Raft's votes and terms do not use timeouts, a timeout only
- * decides when an election starts.
+ * <p>A leader lost while its node keeps answering is found by its followers without waiting out idle heartbeats:
+ * <ul>
+ *   <li>its group shuts down or fails there: JRaft's leader sends the most caught-up follower a TimeoutNow, and that
+ *       follower elects itself at once;</li>
+ *   <li>its node restarted (stopped answering for a while, answers again): a follower that has not heard its leader
+ *       since the leader's node was last suspected stays ready to elect until it hears a leader again;</li>
+ *   <li>its replica is back as a follower there (a restart too quick for the liveness, or a leader that stepped down
+ *       without handing over, as after a failed log write): that replica asks for pre-votes, and a pre-vote from the
+ *       leader's own address ({@link #preVoteFrom}) makes a follower ready to elect at once.</li>
+ * </ul>
+ * Otherwise (the group is gone for good from a node that answers, without handing over) idle followers find out
+ * after two idle heartbeats instead of two heartbeats. The leader's quorum check runs every half of the election
+ * timeout the pacer set (JRaft keeps the period the node started with). Idle followers whose leader is heard are
+ * looked at every {@link #IDLE_FOLLOWER_SWEEPS} sweeps only. Safety does not depend on any of this: Raft's votes and
+ * terms do not use timeouts, a timeout only decides when an election starts.
  */
 public final class ElectionPacer implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(ElectionPacer.class);
@@ -68,6 +75,12 @@ public final class ElectionPacer implements AutoCloseable {
     public static final ElectionPacer OFF = new ElectionPacer();
     /** Ticks between sweeps while no peer's suspicion changes. */
     static final int SWEEP_TICKS = 5;
+    /**
+     * An idle follower whose leader is heard is looked at every this many sweeps only (unless a peer's suspicion
+     * changes): nothing about it needs a quick answer (it allows its leader two idle heartbeats of silence, and a
+     * write it sees only makes it expect short heartbeats, which a slow look only makes it more patient about).
+     */
+    static final int IDLE_FOLLOWER_SWEEPS = 4;
 
     private final NodeLiveness liveness;
     private final int electionMs;
@@ -84,6 +97,8 @@ public final class ElectionPacer implements AutoCloseable {
     private final Duration interval;
     /** Each paced replica and what the pacer last saw of it and set on it. */
     private final ConcurrentHashMap<ShardStore, Pace> paced = new ConcurrentHashMap<>();
+    /** The same, by group id (a node has one replica of a group). */
+    private final ConcurrentHashMap<String, Pace> pacedGroups = new ConcurrentHashMap<>();
     /** New groups' replicas whose first election is staggered, and until when (monotonic ms). */
     private final ConcurrentHashMap<ShardStore, Long> staggered = new ConcurrentHashMap<>();
     private final Map<Endpoint, String> nodeOfEndpoint;
@@ -95,6 +110,7 @@ public final class ElectionPacer implements AutoCloseable {
     /** The peers suspected at the last sweep: a change starts a sweep at the next tick. */
     private Set<String> sweptSuspects = Set.of();
     private int ticksSinceSweep;
+    private long sweeps;
     private ScheduledExecutorService ticker;
 
     private ElectionPacer() {
@@ -170,10 +186,15 @@ public final class ElectionPacer implements AutoCloseable {
             int later = 2 * electionMs;
             node.resetElectionTimeoutMs(later);
             staggered.put(store, nowMs() + 2L * later);
-            paced.put(store, new Pace(later));
+            track(store, new Pace(later));
             return;
         }
-        paced.put(store, new Pace(electionMs));
+        track(store, new Pace(electionMs));
+    }
+
+    private void track(ShardStore store, Pace p) {
+        paced.put(store, p);
+        pacedGroups.put(store.config().groupId(), p);
     }
 
     private static long nowMs() {
@@ -202,8 +223,38 @@ public final class ElectionPacer implements AutoCloseable {
 
     /** Stops pacing a replica (before it stops). */
     void remove(ShardStore store) {
-        paced.remove(store);
+        Pace p = paced.remove(store);
+        if (p != null) {
+            pacedGroups.remove(store.config().groupId(), p);
+        }
         staggered.remove(store);
+    }
+
+    /**
+     * Called with each pre-vote request a replica of {@code groupId} receives, before it is answered. A pre-vote
+     * from the address of the leader that replica follows says that leader is gone (a leader never asks for votes):
+     * its node restarted, or it stepped down without handing over, and that node may answer every ping. The
+     * replica gets the short election timeout at once, so it grants the pre-vote if it has not heard that leader
+     * for that long, and stays ready to elect until it hears a leader again. Without this, a follower of an idle
+     * group would wait two idle heartbeats before it believes its leader gone.
+     */
+    void preVoteFrom(String groupId, Node node, String candidate) {
+        Pace p = pacedGroups.isEmpty() ? null : pacedGroups.get(groupId);
+        if (p == null || !active()) {
+            return;
+        }
+        PeerId leader = node.getLeaderId();
+        PeerId from = PeerId.parsePeer(candidate);
+        if (leader == null || leader.isEmpty() || from == null || !from.getEndpoint().equals(leader.getEndpoint())) {
+            return;
+        }
+        p.leaderGoneAtMs = Utils.monotonicMs();
+        if (p.electionMs != electionMs) {
+            node.resetElectionTimeoutMs(electionMs);
+            p.electionMs = electionMs;
+            LOG.info("[{}] pre-vote from {}, the leader it followed: the leader is gone, ready to elect", groupId,
+                    candidate);
+        }
     }
 
     /** The election timeout last set on {@code store}, or -1 if it is not paced. */
@@ -232,9 +283,13 @@ public final class ElectionPacer implements AutoCloseable {
         if (suspects.equals(sweptSuspects) && ++ticksSinceSweep < SWEEP_TICKS) {
             return;
         }
+        boolean all = !suspects.equals(sweptSuspects) || ++sweeps % IDLE_FOLLOWER_SWEEPS == 0;
         sweptSuspects = suspects;
         ticksSinceSweep = 0;
         for (Map.Entry<ShardStore, Pace> e : paced.entrySet()) {
+            if (!all && e.getValue().quietFollower) {
+                continue;
+            }
             try {
                 pace(e.getKey(), e.getValue(), suspects);
             } catch (RuntimeException failed) {
@@ -278,7 +333,7 @@ public final class ElectionPacer implements AutoCloseable {
                 p.lagging = lagging;
             }
         }
-        int wanted = alert(store, node, idle, suspects) ? electionMs : idle ? idleElectionMs : quietElectionMs;
+        int wanted = alert(store, node, p, idle, suspects) ? electionMs : idle ? idleElectionMs : quietElectionMs;
         if (wanted != p.electionMs && paced.get(store) == p) {
             node.resetElectionTimeoutMs(wanted);
             p.electionMs = wanted;
@@ -288,11 +343,18 @@ public final class ElectionPacer implements AutoCloseable {
             // JRaft checks a leader's quorum every half election timeout, but of the timeout the node started with
             p.stepDownMs = NodeInternals.setStepDownPeriod(node, wanted / 2) ? wanted / 2 : -1;
         }
+        if (p.leading && !leader && idleGroups) {
+            // replicators it starts when it leads again (a handover can make even a quiet follower lead at once)
+            // start at the short period, not at the idle one it last set
+            NodeInternals.setHeartbeat(node, heartbeatMs);
+            p.heartbeatMs = 0;
+        }
         p.leading = leader;
+        p.quietFollower = !leader && wanted == idleElectionMs;
     }
 
     /** Whether the replica must be ready to elect soon: see the class comment. */
-    private boolean alert(ShardStore store, Node node, boolean idle, Set<String> suspects) {
+    private boolean alert(ShardStore store, Node node, Pace p, boolean idle, Set<String> suspects) {
         List<String> members = store.config().members();
         String self = store.config().nodeId();
         if (node.isLeader()) {
@@ -309,6 +371,14 @@ public final class ElectionPacer implements AutoCloseable {
             return true;
         }
         long silenceMs = NodeInternals.leaderSilenceMs(node);
+        long goneAt = p.leaderGoneAtMs;
+        if (goneAt != 0) {
+            // a pre-vote came from the leader's address: ready to elect until a leader is heard after it
+            if (silenceMs > Utils.monotonicMs() - goneAt) {
+                return true;
+            }
+            p.leaderGoneAtMs = 0;
+        }
         if (silenceMs > (idle ? idleSilenceLimitMs : silenceLimitMs)) {
             // two heartbeats missed: the group's leader is silent though its node may answer (restarted, or the group
             // stopped there). Staying quiet would also let every flip of the liveness view restart the election
@@ -341,6 +411,10 @@ public final class ElectionPacer implements AutoCloseable {
         int stepDownMs;
         /** How many of its followers were lagging at the last tick, when it led. */
         int lagging;
+        /** Whether at the last tick it was an idle follower waiting the idle election timeout. */
+        boolean quietFollower;
+        /** When (JRaft's monotonic ms) a pre-vote came from the address of the leader it followed; 0: none since. */
+        volatile long leaderGoneAtMs;
 
         Pace(int electionMs) {
             this.electionMs = electionMs;
@@ -354,6 +428,7 @@ public final class ElectionPacer implements AutoCloseable {
             ticker = null;
         }
         paced.clear();
+        pacedGroups.clear();
         staggered.clear();
         lastSuspectedMs.clear();
     }

@@ -23,10 +23,12 @@ import com.google.protobuf.Message;
  */
 final class GuardedVoteProcessor extends RequestVoteRequestProcessor {
     private final VoteGuard guard;
+    private final ElectionPacer pacer;
 
-    private GuardedVoteProcessor(VoteGuard guard) {
+    private GuardedVoteProcessor(VoteGuard guard, ElectionPacer pacer) {
         super(null);
         this.guard = guard;
+        this.pacer = pacer;
     }
 
     /**
@@ -35,7 +37,7 @@ final class GuardedVoteProcessor extends RequestVoteRequestProcessor {
      * AppendEntries processor is handed to {@code pipelines}, which runs its contexts on the node's pool and
      * releases a stopped replica's.
      */
-    static void register(RpcServer server, VoteGuard guard, AppendEntriesPipelines pipelines) {
+    static void register(RpcServer server, VoteGuard guard, AppendEntriesPipelines pipelines, ElectionPacer pacer) {
         RpcServer substituting = new RpcServer() {
             @Override
             public void registerConnectionClosedEventListener(ConnectionClosedEventListener listener) {
@@ -48,7 +50,7 @@ final class GuardedVoteProcessor extends RequestVoteRequestProcessor {
                     pipelines.attach(appends);
                 }
                 server.registerProcessor(processor instanceof RequestVoteRequestProcessor
-                        ? new GuardedVoteProcessor(guard) : processor);
+                        ? new GuardedVoteProcessor(guard, pacer) : processor);
             }
 
             @Override
@@ -77,8 +79,11 @@ final class GuardedVoteProcessor extends RequestVoteRequestProcessor {
 
     @Override
     public Message processRequest0(RaftServerService service, RequestVoteRequest request, RpcRequestClosure done) {
-        Message answer = super.processRequest0(service, request, done);
         String groupId = request.getGroupId();
+        if (request.getPreVote() && service instanceof Node node) {
+            pacer.preVoteFrom(groupId, node, request.getServerId());
+        }
+        Message answer = super.processRequest0(service, request, done);
         PeerId self = PeerId.parsePeer(request.getPeerId());
         String peer = self == null ? request.getPeerId() : self.toString();
         if (!guard.isGuarded(groupId, peer) || !(answer instanceof RequestVoteResponse response)

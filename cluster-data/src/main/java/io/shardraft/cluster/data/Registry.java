@@ -88,7 +88,7 @@ public final class Registry implements AutoCloseable {
         BoltRpcServer server = new BoltRpcServer(
                 new com.alipay.remoting.rpc.RpcServer(config.bindHost(), config.raftPort(), true));
         // JRaft's processors, RequestVote guarded: replicas restored from their peers vote only once caught up
-        GuardedVoteProcessor.register(server, resources.voteGuard(), resources.pipelines());
+        GuardedVoteProcessor.register(server, resources.voteGuard(), resources.pipelines(), resources.pacer());
         if (!server.init(null)) {
             resources.pipelines().close();
             stopPacing();

@@ -380,6 +380,58 @@ class QuietGroupsTest {
         }
     }
 
+    /**
+     * The leader's group restarts on a node that never stops answering pings (as after a restart quicker than the
+     * liveness notices, or a leader that stepped down without handing over): the restarted replica asks the
+     * followers of the idle group for pre-votes, and a pre-vote from their leader's address tells them it is gone,
+     * so they do not wait two idle heartbeats.
+     */
+    @Test
+    void idleFollowersGrantAPreVoteFromTheirLeadersAddressAtOnce() throws Exception {
+        Duration idleHeartbeat = Duration.ofSeconds(20);
+        RaftSettings settings = settings(Duration.ofMillis(500), Duration.ofMillis(500), idleHeartbeat);
+        try (ToxiproxyServer toxiproxy = ToxiproxyServer.start(); InProcessCluster cluster = memoryCluster(dir, settings)) {
+            Map<String, Proxy> proxies = new LinkedHashMap<>();
+            Map<String, NodeAddress> dial = new LinkedHashMap<>();
+            for (String id : cluster.nodeIds()) {
+                NodeAddress a = cluster.address(id);
+                Proxy p = toxiproxy.proxy(id + "-raft", a.raftEndpoint());
+                proxies.put(id, p);
+                dial.put(id, new NodeAddress(a.host(), ToxiproxyServer.port(p), a.grpcPort()));
+            }
+            cluster.routeThrough(dial);
+            cluster.startAll();
+            cluster.createIndex(INDEX, 1);
+            String old = cluster.awaitLeader(INDEX, SHARD, WAIT);
+            List<String> others = others(cluster, old);
+            int idleElection = (int) settings.idleElectionTimeout().toMillis();
+            InProcessCluster.awaitTrue(() -> others.stream().allMatch(id -> electionTimeout(cluster, id) == idleElection),
+                    WAIT, () -> "the followers never went idle");
+
+            // only the followers' side is cut: the old leader's node answers their pings all along, and its stopping
+            // group's TimeoutNow does not reach them
+            for (String id : others) {
+                proxies.get(id).disable();
+            }
+            assertTrue(cluster.registry(old).requireRaft(INDEX).stopStore(SHARD));
+            cluster.registry(old).requireRaft(INDEX).getOrCreateStore(SHARD, cluster.nodeIds(),
+                    cluster.registry(old).dataPath(INDEX, SHARD));
+            for (String id : others) {
+                proxies.get(id).enable();
+            }
+            for (String id : others) {
+                assertFalse(cluster.registry(id).liveness().orElseThrow().suspected(old), old + " was suspected");
+            }
+            long back = System.nanoTime();
+            InProcessCluster.awaitTrue(() -> cluster.nodeIds().stream().anyMatch(id -> cluster.store(id, INDEX, SHARD)
+                            .isLeader()), idleHeartbeat.dividedBy(2),
+                    () -> "no leader within half an idle heartbeat of the restarted replica asking for pre-votes");
+            System.out.printf("leader %d ms after the followers could hear the restarted replica%n",
+                    (System.nanoTime() - back) / 1_000_000);
+            cluster.awaitLeader(INDEX, SHARD, WAIT);
+        }
+    }
+
     @Test
     void aGroupWhoseLeaderStopsOnANodeThatStillAnswersDoesNotWaitTheQuietTimeout() throws Exception {
         try (InProcessCluster cluster = memoryCluster(dir, settings(Duration.ofSeconds(1), Duration.ofSeconds(1)))) {
