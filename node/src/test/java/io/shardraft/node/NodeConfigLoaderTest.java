@@ -45,9 +45,9 @@ class NodeConfigLoaderTest {
         NodeConfig quietOff = NodeConfigLoader.load(f, Map.of("SHARDRAFT_RAFT_QUIET_ELECTION_TIMEOUT_MS", "2000"));
         assertFalse(quietOff.settings().quietGroups());
         assertEquals(Duration.ofMillis(200), quietOff.settings().heartbeatTimeout());
-        assertEquals(Duration.ofMillis(20_000), c.settings().idleHeartbeatTimeout(), "idle groups: ten heartbeats");
-        assertEquals(Duration.ofMillis(30_000), NodeConfigLoader.load(f, Map.of("SHARDRAFT_RAFT_IDLE_HEARTBEAT_MS",
-                "30000")).settings().idleHeartbeatTimeout());
+        assertEquals(Duration.ofMillis(60_000), c.settings().idleHeartbeatTimeout(), "idle groups: thirty heartbeats");
+        assertEquals(Duration.ofMillis(10_000), NodeConfigLoader.load(f, Map.of("SHARDRAFT_RAFT_IDLE_HEARTBEAT_MS",
+                "10000")).settings().idleHeartbeatTimeout());
         assertEquals(RaftLogStore.SHARED, c.settings().logStore());
         assertEquals(RaftLogStore.PER_GROUP, NodeConfigLoader.load(f, Map.of("SHARDRAFT_RAFT_LOG_STORE", "per-group"))
                 .settings().logStore());

@@ -212,14 +212,14 @@ public record RaftSettings(
                 .logStoreMemtableBytes(logStoreMemtableBytes);
     }
 
-    /** Builder with the defaults: 10 s apply, 1 s election, quiet election ten times that, heartbeat a tenth of the quiet election timeout (1 s), idle groups' heartbeat ten heartbeats (10 s), 900 ms lease, snapshots after 100,000 entries, 64 MiB of commands or 600 s with at least one change, install-snapshot throttled to 64 MiB/s per node, the latest snapshot kept, writes refused below 256 MiB of free disk, 64 MiB messages, 16 MiB commands, 2 bundled entries in flight per leader, 5 s retry budget, the shared log store with 64 MiB memtables. */
+    /** Builder with the defaults: 10 s apply, 1 s election, quiet election ten times that, heartbeat a tenth of the quiet election timeout (1 s), idle groups' heartbeat thirty heartbeats (30 s), 900 ms lease, snapshots after 100,000 entries, 64 MiB of commands or 600 s with at least one change, install-snapshot throttled to 64 MiB/s per node, the latest snapshot kept, writes refused below 256 MiB of free disk, 64 MiB messages, 16 MiB commands, 2 bundled entries in flight per leader, 5 s retry budget, the shared log store with 64 MiB memtables. */
     public static final class Builder {
         /** The default quiet election timeout, in election timeouts. */
         public static final int QUIET_FACTOR = 10;
         /** Heartbeats per election timeout: JRaft's default electionHeartbeatFactor; the default quiet heartbeat too. */
         public static final int HEARTBEATS_PER_TIMEOUT = 10;
         /** The default idle heartbeat, in heartbeats (with quiet groups on). */
-        public static final int IDLE_FACTOR = 10;
+        public static final int IDLE_FACTOR = 30;
         private Duration applyTimeout = Duration.ofSeconds(10);
         /** Null: a tenth of the quiet election timeout. */
         private Duration heartbeatTimeout;

@@ -39,10 +39,10 @@ class UnitsTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> off.toBuilder().heartbeatTimeout(Duration.ofSeconds(1)).build());
         assertTrue(e.getMessage().contains("when quiet groups are off"), e.getMessage());
-        // idle groups: ten heartbeats apart, followers then wait the quiet timeout stretched as much
+        // idle groups: thirty heartbeats apart, followers then wait the quiet timeout stretched as much
         assertTrue(d.idleGroups());
-        assertEquals(Duration.ofSeconds(10), d.idleHeartbeatTimeout());
-        assertEquals(Duration.ofSeconds(100), d.idleElectionTimeout());
+        assertEquals(Duration.ofSeconds(30), d.idleHeartbeatTimeout());
+        assertEquals(Duration.ofSeconds(300), d.idleElectionTimeout());
         assertFalse(off.idleGroups(), "quiet off: idle groups off");
         assertEquals(off.heartbeatTimeout(), off.idleHeartbeatTimeout());
         RaftSettings busy = d.toBuilder().idleHeartbeatTimeout(d.heartbeatTimeout()).build();
