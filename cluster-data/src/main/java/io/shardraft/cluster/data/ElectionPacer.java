@@ -320,12 +320,15 @@ public final class ElectionPacer implements AutoCloseable {
         }
         boolean idle = idleGroups && now - p.movedAtMs >= idleAfterMs;
         boolean leader = node.isLeader();
+        if (leader && NodeInternals.restartFailedReplicators(node, peer -> suspected(peer, suspects)) > 0) {
+            LOG.info("[{}] started the replicators it could not start when it was elected", store.config().groupId());
+        }
         if (leader && idleGroups) {
             // every sweep, not only when the group goes idle or wakes: a follower that fails or restarts while its
             // group is idle is retried at the short period, so it is caught up as fast as in a busy group
             int beat = idle ? idleHeartbeatMs : heartbeatMs;
             int lagging = NodeInternals.setReplicatorHeartbeat(node, beat, heartbeatMs,
-                    peer -> suspects.contains(nodeOfEndpoint.get(peer.getEndpoint())));
+                    peer -> suspected(peer, suspects));
             if (beat != p.heartbeatMs || lagging != p.lagging) {
                 LOG.debug("[{}] {}: heartbeat {} ms, {} lagging follower(s) at {} ms", store.config().groupId(),
                         idle ? "idle" : "busy", beat, lagging, heartbeatMs);
@@ -351,6 +354,12 @@ public final class ElectionPacer implements AutoCloseable {
         }
         p.leading = leader;
         p.quietFollower = !leader && wanted == idleElectionMs;
+    }
+
+    /** Whether {@code peer} is on a node that is suspected now. */
+    private boolean suspected(PeerId peer, Set<String> suspects) {
+        String peerNode = nodeOfEndpoint.get(peer.getEndpoint());
+        return peerNode != null && suspects.contains(peerNode);
     }
 
     /** Whether the replica must be ready to elect soon: see the class comment. */

@@ -208,6 +208,35 @@ final class NodeInternals {
         }
     }
 
+    /**
+     * Starts again the replicators of {@code node} (a leader) that JRaft could not start: a peer whose node was down
+     * when this one was elected has none, and JRaft tries again only at its leader's quorum check, every half
+     * election timeout, which for an idle group is minutes. Peers that are {@code suspected} are left for later
+     * (each try opens a connection). Returns how many it started, or -1 if it could not look.
+     */
+    static int restartFailedReplicators(Node node, Predicate<PeerId> suspected) {
+        if (!AVAILABLE || !(node instanceof NodeImpl)) {
+            return -1;
+        }
+        try {
+            Object group = REPLICATOR_GROUP.get(node);
+            if (!(group instanceof ReplicatorGroupImpl replicators)) {
+                return -1;
+            }
+            PeerId self = node.getNodeId().getPeerId();
+            int started = 0;
+            for (PeerId peer : node.listPeers()) {
+                if (!peer.equals(self) && replicators.getReplicator(peer) == null && !suspected.test(peer)) {
+                    replicators.checkReplicator(peer, true);
+                    started += replicators.getReplicator(peer) != null ? 1 : 0;
+                }
+            }
+            return started;
+        } catch (IllegalAccessException | RuntimeException e) {
+            return -1; // not a leader any more (listPeers), or stopping
+        }
+    }
+
     /** The heartbeat periods of {@code node}'s running replicators (none if unknown), for tests. */
     static int[] replicatorHeartbeats(Node node) {
         if (!IDLE_AVAILABLE) {

@@ -205,6 +205,64 @@ class QuietGroupsTest {
         }
     }
 
+    /**
+     * A leader elected while a follower's node is down has no replicator for it (JRaft could not connect, and tries
+     * again when a new connection to that address opens, or at the leader's quorum check, every half election
+     * timeout: minutes for an idle group). When that node answers again, the leader starts replicating to it within
+     * a sweep of the pacer, connections through a proxy included.
+     */
+    @Test
+    void aLeaderElectedWhileAFollowerWasDownReplicatesToItSoonAfterItIsBack() throws Exception {
+        Duration heartbeat = Duration.ofMillis(500);
+        RaftSettings settings = settings(Duration.ofMillis(500), heartbeat, Duration.ofSeconds(20));
+        try (ToxiproxyServer toxiproxy = ToxiproxyServer.start(); InProcessCluster cluster = memoryCluster(dir, settings)) {
+            // through proxies, as the chaos clusters run: JRaft's own retry on a new connection looks for the address
+            // it connected to (the proxy's), so it never finds the peer it failed to replicate to
+            Map<String, NodeAddress> dial = new LinkedHashMap<>();
+            for (String id : cluster.nodeIds()) {
+                NodeAddress a = cluster.address(id);
+                dial.put(id, new NodeAddress(a.host(), ToxiproxyServer.port(toxiproxy.proxy(id + "-raft",
+                        a.raftEndpoint())), a.grpcPort()));
+            }
+            cluster.routeThrough(dial);
+            cluster.startAll();
+            cluster.createIndex(INDEX, 1);
+            String first = cluster.awaitLeader(INDEX, SHARD, WAIT);
+            String down = others(cluster, first).get(0);
+            String next = others(cluster, first).get(1);
+            cluster.stop(down);
+            NodeAddress a = cluster.address(next);
+            assertTrue(cluster.store(first, INDEX, SHARD).raftNode()
+                    .transferLeadershipTo(new PeerId(a.host(), a.raftPort())).isOk());
+            InProcessCluster.awaitTrue(() -> cluster.store(next, INDEX, SHARD).isLeader(), WAIT,
+                    () -> next + " never took over");
+            ShardStore leaderStore = cluster.store(next, INDEX, SHARD);
+            for (int i = 0; i < 5; i++) {
+                cluster.registry(next).router(INDEX).putObject(SHARD, object()).get(20, TimeUnit.SECONDS);
+            }
+            InProcessCluster.awaitTrue(() -> cluster.registry(next).pacer().idle(leaderStore), WAIT,
+                    () -> "the group never went idle");
+
+            // the node comes back without its group, so nothing from it (a pre-vote) makes JRaft try again
+            Node leaderNode = leaderStore.raftNode();
+            NodeAddress d = cluster.address(down);
+            PeerId downPeer = new PeerId(d.host(), d.raftPort());
+            ReplicatorGroup leaderReplicators = replicators(leaderNode);
+            assertTrue(leaderReplicators.getReplicator(downPeer) == null, "a replicator to the down node");
+            cluster.startWithoutIndexes(down);
+            InProcessCluster.awaitTrue(() -> leaderReplicators.getReplicator(downPeer) != null,
+                    Duration.ofSeconds(5), () -> "no replicator to " + down + " 5 s after it answers again");
+            long last = leaderNode.getLastLogIndex();
+            long restarted = System.nanoTime();
+            cluster.openIndexes(down);
+            InProcessCluster.awaitTrue(() -> cluster.store(down, INDEX, SHARD).lastAppliedIndex() >= last, WAIT,
+                    () -> down + " never caught up to " + last);
+            long tookMs = (System.nanoTime() - restarted) / 1_000_000;
+            assertTrue(tookMs < 4 * heartbeat.toMillis() + 1_000, down + " caught up " + tookMs
+                    + " ms after its group started");
+        }
+    }
+
     /** Samples the followers' election timeouts for {@code d}: none may be the short one (ready to elect). */
     private static void watchNeverShort(InProcessCluster cluster, List<String> followers, Duration d)
             throws InterruptedException {

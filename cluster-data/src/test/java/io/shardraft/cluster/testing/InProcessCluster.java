@@ -92,6 +92,15 @@ public final class InProcessCluster implements AutoCloseable {
         if (registries.containsKey(id)) {
             return;
         }
+        startWithoutIndexes(id);
+        openIndexes(id);
+    }
+
+    /** Starts a node (registry and gRPC server) without opening the indexes' groups: {@link #openIndexes} does. */
+    public synchronized void startWithoutIndexes(String id) {
+        if (registries.containsKey(id)) {
+            return;
+        }
         NodeAddress a = resolver.resolve(id).orElseThrow();
         Registry registry = new Registry(RegistryConfig.builder()
                 .nodeId(id)
@@ -117,6 +126,10 @@ public final class InProcessCluster implements AutoCloseable {
         registries.put(id, registry);
         servers.put(id, server);
         services.put(id, service);
+    }
+
+    /** Opens every index's groups on a running node. */
+    public synchronized void openIndexes(String id) {
         indexes.forEach((index, shards) -> openIndex(id, index, shards));
     }
 
