@@ -12,6 +12,7 @@ import com.alipay.sofa.jraft.util.Utils;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -52,6 +53,10 @@ import org.apache.logging.log4j.Logger;
  *       every half election timeout, the timeout the node started with, not the one the pacer sets later; its period
  *       follows the pacer's timeout.</li>
  * </ul>
+ * And, for any leader, <b>the peers JRaft could not start a replicator for</b>
+ * ({@code ReplicatorGroupImpl.failureReplicators}): JRaft retries them on a new connection to the peer's address (never
+ * matched through a proxy) and at its quorum check; {@link #restartFailedReplicators} retries them once the peer
+ * answers. Without the field a leader waits for JRaft.
  */
 final class NodeInternals {
     private static final Logger LOG = LogManager.getLogger(NodeInternals.class);
@@ -68,6 +73,8 @@ final class NodeInternals {
     private static final Field ERRORS;
     private static final Field STATE;
     private static final Method UNBLOCK_AND_SEND_NOW;
+    /** The peers JRaft could not start a replicator for ({@code ReplicatorGroupImpl.failureReplicators}); null if unknown. */
+    private static final Field FAILED_REPLICATORS;
     /** Whether this JRaft has what idle groups need as well; without it idle groups heartbeat like busy ones. */
     static final boolean IDLE_AVAILABLE;
 
@@ -138,6 +145,15 @@ final class NodeInternals {
         ERRORS = errors;
         STATE = state;
         UNBLOCK_AND_SEND_NOW = unblock;
+        Field failedReplicators = null;
+        try {
+            failedReplicators = ReplicatorGroupImpl.class.getDeclaredField("failureReplicators");
+            failedReplicators.setAccessible(true);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.warn("this JRaft does not keep the replicators it could not start where 1.4.1 does ({}); a leader "
+                    + "retries them only when JRaft does", e.toString());
+        }
+        FAILED_REPLICATORS = failedReplicators;
         IDLE_AVAILABLE = AVAILABLE && stepDown != null && unblock != null;
     }
 
@@ -215,7 +231,7 @@ final class NodeInternals {
      * (each try opens a connection). Returns how many it started, or -1 if it could not look.
      */
     static int restartFailedReplicators(Node node, Predicate<PeerId> suspected) {
-        if (!AVAILABLE || !(node instanceof NodeImpl)) {
+        if (FAILED_REPLICATORS == null || !(node instanceof NodeImpl)) {
             return -1;
         }
         try {
@@ -223,17 +239,20 @@ final class NodeInternals {
             if (!(group instanceof ReplicatorGroupImpl replicators)) {
                 return -1;
             }
-            PeerId self = node.getNodeId().getPeerId();
+            Map<?, ?> failed = (Map<?, ?>) FAILED_REPLICATORS.get(replicators);
+            if (failed.isEmpty()) {
+                return 0; // every sweep for every leader: nothing more than this
+            }
             int started = 0;
-            for (PeerId peer : node.listPeers()) {
-                if (!peer.equals(self) && replicators.getReplicator(peer) == null && !suspected.test(peer)) {
+            for (Object key : failed.keySet().toArray()) {
+                if (key instanceof PeerId peer && !suspected.test(peer)) {
                     replicators.checkReplicator(peer, true);
                     started += replicators.getReplicator(peer) != null ? 1 : 0;
                 }
             }
             return started;
         } catch (IllegalAccessException | RuntimeException e) {
-            return -1; // not a leader any more (listPeers), or stopping
+            return -1; // stopping
         }
     }
 
