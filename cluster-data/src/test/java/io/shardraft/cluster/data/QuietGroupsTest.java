@@ -218,13 +218,7 @@ class QuietGroupsTest {
         try (ToxiproxyServer toxiproxy = ToxiproxyServer.start(); InProcessCluster cluster = memoryCluster(dir, settings)) {
             // through proxies, as the chaos clusters run: JRaft's own retry on a new connection looks for the address
             // it connected to (the proxy's), so it never finds the peer it failed to replicate to
-            Map<String, NodeAddress> dial = new LinkedHashMap<>();
-            for (String id : cluster.nodeIds()) {
-                NodeAddress a = cluster.address(id);
-                dial.put(id, new NodeAddress(a.host(), ToxiproxyServer.port(toxiproxy.proxy(id + "-raft",
-                        a.raftEndpoint())), a.grpcPort()));
-            }
-            cluster.routeThrough(dial);
+            routeThroughProxies(toxiproxy, cluster);
             cluster.startAll();
             cluster.createIndex(INDEX, 1);
             String first = cluster.awaitLeader(INDEX, SHARD, WAIT);
@@ -336,15 +330,7 @@ class QuietGroupsTest {
         // the liveness pings tell the followers that the leader's node is gone
         RaftSettings settings = settings(Duration.ofMillis(500), Duration.ofSeconds(2));
         try (ToxiproxyServer toxiproxy = ToxiproxyServer.start(); InProcessCluster cluster = memoryCluster(dir, settings)) {
-            Map<String, Proxy> proxies = new LinkedHashMap<>();
-            Map<String, NodeAddress> dial = new LinkedHashMap<>();
-            for (String id : cluster.nodeIds()) {
-                NodeAddress a = cluster.address(id);
-                Proxy p = toxiproxy.proxy(id + "-raft", a.raftEndpoint());
-                proxies.put(id, p);
-                dial.put(id, new NodeAddress(a.host(), ToxiproxyServer.port(p), a.grpcPort()));
-            }
-            cluster.routeThrough(dial);
+            Map<String, Proxy> proxies = routeThroughProxies(toxiproxy, cluster);
             cluster.startAll();
             String old = leaderWithQuietFollowers(cluster);
             List<String> others = others(cluster, old);
@@ -398,15 +384,7 @@ class QuietGroupsTest {
         Duration idleHeartbeat = Duration.ofSeconds(20);
         RaftSettings settings = settings(Duration.ofMillis(500), Duration.ofMillis(500), idleHeartbeat);
         try (ToxiproxyServer toxiproxy = ToxiproxyServer.start(); InProcessCluster cluster = memoryCluster(dir, settings)) {
-            Map<String, Proxy> proxies = new LinkedHashMap<>();
-            Map<String, NodeAddress> dial = new LinkedHashMap<>();
-            for (String id : cluster.nodeIds()) {
-                NodeAddress a = cluster.address(id);
-                Proxy p = toxiproxy.proxy(id + "-raft", a.raftEndpoint());
-                proxies.put(id, p);
-                dial.put(id, new NodeAddress(a.host(), ToxiproxyServer.port(p), a.grpcPort()));
-            }
-            cluster.routeThrough(dial);
+            Map<String, Proxy> proxies = routeThroughProxies(toxiproxy, cluster);
             cluster.startAll();
             cluster.createIndex(INDEX, 1);
             String old = cluster.awaitLeader(INDEX, SHARD, WAIT);
@@ -449,15 +427,7 @@ class QuietGroupsTest {
         Duration idleHeartbeat = Duration.ofSeconds(20);
         RaftSettings settings = settings(Duration.ofMillis(500), Duration.ofMillis(500), idleHeartbeat);
         try (ToxiproxyServer toxiproxy = ToxiproxyServer.start(); InProcessCluster cluster = memoryCluster(dir, settings)) {
-            Map<String, Proxy> proxies = new LinkedHashMap<>();
-            Map<String, NodeAddress> dial = new LinkedHashMap<>();
-            for (String id : cluster.nodeIds()) {
-                NodeAddress a = cluster.address(id);
-                Proxy p = toxiproxy.proxy(id + "-raft", a.raftEndpoint());
-                proxies.put(id, p);
-                dial.put(id, new NodeAddress(a.host(), ToxiproxyServer.port(p), a.grpcPort()));
-            }
-            cluster.routeThrough(dial);
+            Map<String, Proxy> proxies = routeThroughProxies(toxiproxy, cluster);
             cluster.startAll();
             cluster.createIndex(INDEX, 1);
             String old = cluster.awaitLeader(INDEX, SHARD, WAIT);
@@ -519,6 +489,20 @@ class QuietGroupsTest {
             InProcessCluster.awaitTrue(() -> leaderAmong(cluster, survivors).isPresent(), WAIT,
                     () -> "no new leader among " + survivors + " after " + second + " shut down");
         }
+    }
+
+    /** Routes every node's Raft traffic through a Toxiproxy proxy of its own; returns the proxies by node. */
+    private static Map<String, Proxy> routeThroughProxies(ToxiproxyServer toxiproxy, InProcessCluster cluster) {
+        Map<String, Proxy> proxies = new LinkedHashMap<>();
+        Map<String, NodeAddress> dial = new LinkedHashMap<>();
+        for (String id : cluster.nodeIds()) {
+            NodeAddress a = cluster.address(id);
+            Proxy p = toxiproxy.proxy(id + "-raft", a.raftEndpoint());
+            proxies.put(id, p);
+            dial.put(id, new NodeAddress(a.host(), ToxiproxyServer.port(p), a.grpcPort()));
+        }
+        cluster.routeThrough(dial);
+        return proxies;
     }
 
     /** Creates the one-shard index, waits for its leader and for the other replicas to go quiet; returns the leader. */
