@@ -386,12 +386,8 @@ class QuietGroupsTest {
         try (ToxiproxyServer toxiproxy = ToxiproxyServer.start(); InProcessCluster cluster = memoryCluster(dir, settings)) {
             Map<String, Proxy> proxies = routeThroughProxies(toxiproxy, cluster);
             cluster.startAll();
-            cluster.createIndex(INDEX, 1);
-            String old = cluster.awaitLeader(INDEX, SHARD, WAIT);
+            String old = leaderWithIdleFollowers(cluster);
             List<String> others = others(cluster, old);
-            int idleElection = (int) settings.idleElectionTimeout().toMillis();
-            InProcessCluster.awaitTrue(() -> others.stream().allMatch(id -> electionTimeout(cluster, id) == idleElection),
-                    WAIT, () -> "the followers never went idle");
 
             for (Proxy p : proxies.values()) {
                 p.disable();
@@ -429,12 +425,8 @@ class QuietGroupsTest {
         try (ToxiproxyServer toxiproxy = ToxiproxyServer.start(); InProcessCluster cluster = memoryCluster(dir, settings)) {
             Map<String, Proxy> proxies = routeThroughProxies(toxiproxy, cluster);
             cluster.startAll();
-            cluster.createIndex(INDEX, 1);
-            String old = cluster.awaitLeader(INDEX, SHARD, WAIT);
+            String old = leaderWithIdleFollowers(cluster);
             List<String> others = others(cluster, old);
-            int idleElection = (int) settings.idleElectionTimeout().toMillis();
-            InProcessCluster.awaitTrue(() -> others.stream().allMatch(id -> electionTimeout(cluster, id) == idleElection),
-                    WAIT, () -> "the followers never went idle");
 
             // only the followers' side is cut: the old leader's node answers their pings all along, and its stopping
             // group's TimeoutNow does not reach them
@@ -489,6 +481,16 @@ class QuietGroupsTest {
             InProcessCluster.awaitTrue(() -> leaderAmong(cluster, survivors).isPresent(), WAIT,
                     () -> "no new leader among " + survivors + " after " + second + " shut down");
         }
+    }
+
+    /** Creates the one-shard index, waits for its leader and for the followers to go idle; returns the leader. */
+    private static String leaderWithIdleFollowers(InProcessCluster cluster) {
+        cluster.createIndex(INDEX, 1);
+        String leader = cluster.awaitLeader(INDEX, SHARD, WAIT);
+        long idleElection = cluster.settings().idleElectionTimeout().toMillis();
+        InProcessCluster.awaitTrue(() -> others(cluster, leader).stream()
+                .allMatch(id -> electionTimeout(cluster, id) == idleElection), WAIT, () -> "the followers never went idle");
+        return leader;
     }
 
     /** Routes every node's Raft traffic through a Toxiproxy proxy of its own; returns the proxies by node. */
