@@ -83,12 +83,9 @@ final class NodeInternals {
         Field common = null;
         Field heard = null;
         try {
-            group = NodeImpl.class.getDeclaredField("replicatorGroup");
-            group.setAccessible(true);
-            common = ReplicatorGroupImpl.class.getDeclaredField("commonOptions");
-            common.setAccessible(true);
-            heard = NodeImpl.class.getDeclaredField("lastLeaderTimestamp");
-            heard.setAccessible(true);
+            group = field(NodeImpl.class, "replicatorGroup");
+            common = field(ReplicatorGroupImpl.class, "commonOptions");
+            heard = field(NodeImpl.class, "lastLeaderTimestamp");
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.warn("this JRaft does not keep a node's replicator options or its last contact with the leader "
                     + "where 1.4.1 does ({}); quiet groups are off", e.toString());
@@ -109,22 +106,14 @@ final class NodeInternals {
         Field state = null;
         Method unblock = null;
         try {
-            options = Replicator.class.getDeclaredField("options");
-            options.setAccessible(true);
-            timer = Replicator.class.getDeclaredField("heartbeatTimer");
-            timer.setAccessible(true);
-            start = Replicator.class.getDeclaredMethod("startHeartbeatTimer", long.class);
-            start.setAccessible(true);
-            stepDown = NodeImpl.class.getDeclaredField("stepDownTimer");
-            stepDown.setAccessible(true);
-            block = Replicator.class.getDeclaredField("blockTimer");
-            block.setAccessible(true);
-            errors = Replicator.class.getDeclaredField("consecutiveErrorTimes");
-            errors.setAccessible(true);
-            state = Replicator.class.getDeclaredField("state");
-            state.setAccessible(true);
-            unblock = Replicator.class.getDeclaredMethod("unBlockAndSendNow", ThreadId.class);
-            unblock.setAccessible(true);
+            options = field(Replicator.class, "options");
+            timer = field(Replicator.class, "heartbeatTimer");
+            start = method(Replicator.class, "startHeartbeatTimer", long.class);
+            stepDown = field(NodeImpl.class, "stepDownTimer");
+            block = field(Replicator.class, "blockTimer");
+            errors = field(Replicator.class, "consecutiveErrorTimes");
+            state = field(Replicator.class, "state");
+            unblock = method(Replicator.class, "unBlockAndSendNow", ThreadId.class);
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.warn("this JRaft does not keep a replicator's options and heartbeat timer or a node's step-down timer "
                     + "where 1.4.1 does ({}); idle groups heartbeat like busy ones", e.toString());
@@ -147,8 +136,7 @@ final class NodeInternals {
         UNBLOCK_AND_SEND_NOW = unblock;
         Field failedReplicators = null;
         try {
-            failedReplicators = ReplicatorGroupImpl.class.getDeclaredField("failureReplicators");
-            failedReplicators.setAccessible(true);
+            failedReplicators = field(ReplicatorGroupImpl.class, "failureReplicators");
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.warn("this JRaft does not keep the replicators it could not start where 1.4.1 does ({}); a leader "
                     + "retries them only when JRaft does", e.toString());
@@ -158,6 +146,19 @@ final class NodeInternals {
     }
 
     private NodeInternals() {
+    }
+
+    /** A private field of JRaft's, made accessible. */
+    static Field field(Class<?> owner, String name) throws NoSuchFieldException {
+        Field f = owner.getDeclaredField(name);
+        f.setAccessible(true);
+        return f;
+    }
+
+    private static Method method(Class<?> owner, String name, Class<?>... parameters) throws NoSuchMethodException {
+        Method m = owner.getDeclaredMethod(name, parameters);
+        m.setAccessible(true);
+        return m;
     }
 
     /** Makes {@code node}'s future replicators heartbeat every {@code periodMs}; false if it could not. */

@@ -40,10 +40,8 @@ final class ReadIndexSweeper {
         Field service = null;
         Field scanner = null;
         try {
-            service = NodeImpl.class.getDeclaredField("readOnlyService");
-            service.setAccessible(true);
-            scanner = ReadOnlyServiceImpl.class.getDeclaredField("scheduledExecutorService");
-            scanner.setAccessible(true);
+            service = NodeInternals.field(NodeImpl.class, "readOnlyService");
+            scanner = NodeInternals.field(ReadOnlyServiceImpl.class, "scheduledExecutorService");
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.warn("this JRaft does not keep a group's ReadIndex scanner where 1.4.1 does ({}); every group keeps "
                     + "its own scanner thread", e.toString());
