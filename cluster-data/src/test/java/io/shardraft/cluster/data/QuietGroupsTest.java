@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.alipay.sofa.jraft.Node;
 import com.alipay.sofa.jraft.ReplicatorGroup;
+import com.alipay.sofa.jraft.Status;
 import com.alipay.sofa.jraft.core.NodeImpl;
 import com.alipay.sofa.jraft.entity.PeerId;
 import eu.rekawek.toxiproxy.Proxy;
@@ -218,16 +219,22 @@ class QuietGroupsTest {
         try (ToxiproxyServer toxiproxy = ToxiproxyServer.start(); InProcessCluster cluster = memoryCluster(dir, settings)) {
             // through proxies, as the chaos clusters run: JRaft's own retry on a new connection looks for the address
             // it connected to (the proxy's), so it never finds the peer it failed to replicate to
-            routeThroughProxies(toxiproxy, cluster);
+            Map<String, Proxy> proxies = routeThroughProxies(toxiproxy, cluster);
             cluster.startAll();
             cluster.createIndex(INDEX, 1);
             String first = cluster.awaitLeader(INDEX, SHARD, WAIT);
             String down = others(cluster, first).get(0);
             String next = others(cluster, first).get(1);
             cluster.stop(down);
+            // a proxy in front of a stopped node would still accept connections: refuse them, as the node would
+            proxies.get(down).disable();
             NodeAddress a = cluster.address(next);
-            assertTrue(cluster.store(first, INDEX, SHARD).raftNode()
-                    .transferLeadershipTo(new PeerId(a.host(), a.raftPort())).isOk());
+            Node firstNode = cluster.store(first, INDEX, SHARD).raftNode();
+            // a leader just elected refuses a transfer until its configuration entry commits (EBUSY): ask again
+            Status[] transfer = new Status[1];
+            InProcessCluster.awaitTrue(() -> (transfer[0] = firstNode
+                    .transferLeadershipTo(new PeerId(a.host(), a.raftPort()))).isOk(), WAIT,
+                    () -> first + " refused to hand over to " + next + ": " + transfer[0]);
             InProcessCluster.awaitTrue(() -> cluster.store(next, INDEX, SHARD).isLeader(), WAIT,
                     () -> next + " never took over");
             ShardStore leaderStore = cluster.store(next, INDEX, SHARD);
@@ -243,6 +250,7 @@ class QuietGroupsTest {
             PeerId downPeer = new PeerId(d.host(), d.raftPort());
             ReplicatorGroup leaderReplicators = replicators(leaderNode);
             assertTrue(leaderReplicators.getReplicator(downPeer) == null, "a replicator to the down node");
+            proxies.get(down).enable();
             cluster.startWithoutIndexes(down);
             InProcessCluster.awaitTrue(() -> leaderReplicators.getReplicator(downPeer) != null,
                     Duration.ofSeconds(5), () -> "no replicator to " + down + " 5 s after it answers again");
