@@ -40,7 +40,10 @@ import org.apache.logging.log4j.Logger;
  * spread evenly over the nodes instead of going mostly to the node that started its replicas first (the one that
  * applied the index's creation first). That lasts until the group first has a leader, or for four election timeouts
  * at most; then the rules above apply. A picked member that is down at creation delays the first election by about
- * one election timeout.
+ * one election timeout. The picked member does not wait out a first election timeout either (a new group has no
+ * leader to wait for): from the next tick it asks for pre-votes ({@link NodeInternals#preVoteNow}), again after
+ * twice as long each time its peers do not have the group yet, until the group has a leader or for two election
+ * timeouts, so a new index has its leaders within a few round trips instead of one to two election timeouts.
  *
  * <p>Idle groups ({@link RaftSettings#idleHeartbeatTimeout()}): a replica whose last log index has not moved for
  * {@link RaftSettings#IDLE_AFTER_HEARTBEATS} heartbeats sees its group as idle. An idle group's leader heartbeats
@@ -101,6 +104,8 @@ public final class ElectionPacer implements AutoCloseable {
     private final ConcurrentHashMap<String, Pace> pacedGroups = new ConcurrentHashMap<>();
     /** New groups' replicas whose first election is staggered, and until when (monotonic ms). */
     private final ConcurrentHashMap<ShardStore, Long> staggered = new ConcurrentHashMap<>();
+    /** New groups' picked members, which ask for pre-votes before their first election timeout. */
+    private final ConcurrentHashMap<ShardStore, FirstElection> firstElections = new ConcurrentHashMap<>();
     private final Map<Endpoint, String> nodeOfEndpoint;
     /**
      * When (JRaft's monotonic ms) each peer was last seen suspected, at a tick: a follower that has not heard its
@@ -180,8 +185,8 @@ public final class ElectionPacer implements AutoCloseable {
         }
         NodeInternals.setHeartbeat(node, heartbeatMs);
         List<String> members = store.config().members();
-        if (node.getLastLogIndex() == 0 && members.size() > 1
-                && !firstCandidate(store.config().groupId(), members).equals(store.config().nodeId())) {
+        boolean newGroup = node.getLastLogIndex() == 0 && members.size() > 1;
+        if (newGroup && !firstCandidate(store.config().groupId(), members).equals(store.config().nodeId())) {
             // a new group (nothing in its log, so it never had a leader): let the picked member elect first
             int later = 2 * electionMs;
             node.resetElectionTimeoutMs(later);
@@ -190,6 +195,11 @@ public final class ElectionPacer implements AutoCloseable {
             return;
         }
         track(store, new Pace(electionMs));
+        if (newGroup) {
+            long now = nowMs();
+            firstElections.put(store, new FirstElection(now + interval.toMillis(), interval.toMillis(),
+                    now + 2L * electionMs));
+        }
     }
 
     private void track(ShardStore store, Pace p) {
@@ -228,6 +238,7 @@ public final class ElectionPacer implements AutoCloseable {
             pacedGroups.remove(store.config().groupId(), p);
         }
         staggered.remove(store);
+        firstElections.remove(store);
     }
 
     /**
@@ -275,6 +286,9 @@ public final class ElectionPacer implements AutoCloseable {
      * tick was most of an idle node's own CPU.
      */
     private void paceAll() {
+        if (!firstElections.isEmpty()) {
+            askFirstPreVotes();
+        }
         Set<String> suspects = liveness.suspected();
         if (!suspects.isEmpty()) {
             long now = Utils.monotonicMs();
@@ -356,6 +370,32 @@ public final class ElectionPacer implements AutoCloseable {
         p.quietFollower = !leader && wanted == idleElectionMs;
     }
 
+    /**
+     * Every tick, for new groups' picked members: asks for pre-votes when one is due, until the group has a leader
+     * (or an entry: it was elected) or its window ends. A peer that does not have the group yet fails the pre-vote,
+     * so each try waits twice as long as the last.
+     */
+    private void askFirstPreVotes() {
+        long now = nowMs();
+        for (Map.Entry<ShardStore, FirstElection> e : firstElections.entrySet()) {
+            FirstElection f = e.getValue();
+            Node node = e.getKey().raftNode();
+            if (node == null || now < f.nextMs && now < f.untilMs) {
+                continue;
+            }
+            PeerId leader = node.getLeaderId();
+            if (now >= f.untilMs || node.getLastLogIndex() > 0 || leader != null && !leader.isEmpty()) {
+                firstElections.remove(e.getKey(), f);
+                continue;
+            }
+            if (NodeInternals.preVoteNow(node)) {
+                LOG.debug("[{}] new group: asked for pre-votes", e.getKey().config().groupId());
+            }
+            f.delayMs *= 2;
+            f.nextMs = now + f.delayMs;
+        }
+    }
+
     /** Whether {@code peer} is on a node that is suspected now. */
     private boolean suspected(PeerId peer, Set<String> suspects) {
         String peerNode = nodeOfEndpoint.get(peer.getEndpoint());
@@ -430,6 +470,19 @@ public final class ElectionPacer implements AutoCloseable {
         }
     }
 
+    /** When a new group's picked member next asks for pre-votes, how long it waits after that, and until when. */
+    private static final class FirstElection {
+        long nextMs;
+        long delayMs;
+        final long untilMs;
+
+        FirstElection(long nextMs, long delayMs, long untilMs) {
+            this.nextMs = nextMs;
+            this.delayMs = delayMs;
+            this.untilMs = untilMs;
+        }
+    }
+
     @Override
     public synchronized void close() {
         if (ticker != null) {
@@ -439,6 +492,7 @@ public final class ElectionPacer implements AutoCloseable {
         paced.clear();
         pacedGroups.clear();
         staggered.clear();
+        firstElections.clear();
         lastSuspectedMs.clear();
     }
 }

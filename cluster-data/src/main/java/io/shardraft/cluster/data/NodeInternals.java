@@ -4,6 +4,7 @@ import com.alipay.sofa.jraft.Node;
 import com.alipay.sofa.jraft.core.NodeImpl;
 import com.alipay.sofa.jraft.core.Replicator;
 import com.alipay.sofa.jraft.core.ReplicatorGroupImpl;
+import com.alipay.sofa.jraft.core.State;
 import com.alipay.sofa.jraft.entity.PeerId;
 import com.alipay.sofa.jraft.option.ReplicatorOptions;
 import com.alipay.sofa.jraft.util.RepeatedTimer;
@@ -15,6 +16,7 @@ import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
 import java.util.function.Predicate;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -57,6 +59,11 @@ import org.apache.logging.log4j.Logger;
  * ({@code ReplicatorGroupImpl.failureReplicators}): JRaft retries them on a new connection to the peer's address (never
  * matched through a proxy) and at its quorum check; {@link #restartFailedReplicators} retries them once the peer
  * answers. Without the field a leader waits for JRaft.
+ *
+ * <p>And <b>a follower's pre-vote</b> ({@code NodeImpl.preVote}, called with {@code NodeImpl.writeLock} held, as
+ * JRaft's election timer does): a new group's first candidate asks for pre-votes as soon as its peers have the group
+ * ({@link #preVoteNow}), instead of waiting out a first election timeout with no leader to wait for. Without them it
+ * waits for JRaft's timer.
  */
 final class NodeInternals {
     private static final Logger LOG = LogManager.getLogger(NodeInternals.class);
@@ -77,6 +84,9 @@ final class NodeInternals {
     private static final Field FAILED_REPLICATORS;
     /** Whether this JRaft has what idle groups need as well; without it idle groups heartbeat like busy ones. */
     static final boolean IDLE_AVAILABLE;
+    /** {@code NodeImpl.writeLock} and {@code NodeImpl.preVote}; null if unknown (another JRaft). */
+    private static final Field WRITE_LOCK;
+    private static final Method PRE_VOTE;
 
     static {
         Field group = null;
@@ -142,6 +152,19 @@ final class NodeInternals {
                     + "retries them only when JRaft does", e.toString());
         }
         FAILED_REPLICATORS = failedReplicators;
+        Field writeLock = null;
+        Method preVote = null;
+        try {
+            writeLock = field(NodeImpl.class, "writeLock");
+            preVote = method(NodeImpl.class, "preVote");
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.warn("this JRaft does not keep a node's lock and pre-vote where 1.4.1 does ({}); a new group's first "
+                    + "election waits for an election timeout", e.toString());
+            writeLock = null;
+            preVote = null;
+        }
+        WRITE_LOCK = writeLock;
+        PRE_VOTE = preVote;
         IDLE_AVAILABLE = AVAILABLE && stepDown != null && unblock != null;
     }
 
@@ -254,6 +277,42 @@ final class NodeInternals {
             return started;
         } catch (IllegalAccessException | RuntimeException e) {
             return -1; // stopping
+        }
+    }
+
+    /**
+     * Makes {@code node} ask its peers for pre-votes now, as its election timer would when it fires, if it is a
+     * follower without a leader. A pre-vote changes no term: a peer grants it only if it has no leader it still hears
+     * and this node's log is as up to date as its own, and a quorum of grants starts the election. Returns whether it
+     * asked (false: it has a leader, is not a follower, or this JRaft does not allow it).
+     */
+    static boolean preVoteNow(Node node) {
+        if (PRE_VOTE == null || !(node instanceof NodeImpl impl)) {
+            return false;
+        }
+        Lock lock;
+        try {
+            lock = (Lock) WRITE_LOCK.get(impl);
+        } catch (IllegalAccessException | RuntimeException e) {
+            return false;
+        }
+        lock.lock();
+        boolean handedOver = false;
+        try {
+            PeerId leader = impl.getLeaderId();
+            if (impl.getNodeState() != State.STATE_FOLLOWER || (leader != null && !leader.isEmpty())) {
+                return false;
+            }
+            handedOver = true; // preVote releases the lock on every path
+            PRE_VOTE.invoke(impl);
+            return true;
+        } catch (IllegalAccessException | InvocationTargetException e) {
+            LOG.warn("[{}] cannot ask for pre-votes: {}", node.getGroupId(), e.toString());
+            return false;
+        } finally {
+            if (!handedOver) {
+                lock.unlock();
+            }
         }
     }
 

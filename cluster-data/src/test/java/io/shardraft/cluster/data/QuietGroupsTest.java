@@ -312,6 +312,31 @@ class QuietGroupsTest {
         }
     }
 
+    /**
+     * A new group has no leader to wait for: its picked member asks for pre-votes from the next tick on, so a new
+     * index is led within round trips, not after a first election timeout (JRaft's timer fires one to two election
+     * timeouts after the replica starts). Creating thousands of indexes waits for each one's leaders.
+     */
+    @Test
+    void aNewGroupElectsItsFirstLeaderBeforeAnElectionTimeout() {
+        Duration election = Duration.ofSeconds(5);
+        int shards = 3;
+        try (InProcessCluster cluster = memoryCluster(dir, settings(election, Duration.ofMillis(500)))) {
+            cluster.startAll();
+            long started = System.nanoTime();
+            cluster.createIndex(INDEX, shards);
+            for (int i = 0; i < shards; i++) {
+                String leader = cluster.awaitLeader(INDEX, shardName(i), WAIT);
+                ShardStore store = cluster.store(leader, INDEX, shardName(i));
+                assertEquals(ElectionPacer.firstCandidate(store.config().groupId(), store.config().members()), leader,
+                        shardName(i) + " is led by a member that is not its picked one");
+            }
+            long tookMs = (System.nanoTime() - started) / 1_000_000;
+            assertTrue(tookMs < election.toMillis(), "the new groups had leaders " + tookMs
+                    + " ms after they were created: they waited out an election timeout of " + election);
+        }
+    }
+
     private static int electionTimeout(InProcessCluster cluster, String id) {
         ShardStore store = cluster.store(id, INDEX, SHARD);
         Node node = store.raftNode();
