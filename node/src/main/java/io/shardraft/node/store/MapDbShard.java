@@ -167,7 +167,10 @@ public final class MapDbShard implements HostShard {
                 maker = maker.transactionEnable();
             }
             maker = switch (config.volume()) {
-                case MMAP -> maker.fileMmapEnableIfSupported().cleanerHackEnable();
+                case MMAP -> config.transactional() ? maker.fileMmapEnableIfSupported().cleanerHackEnable()
+                        // a cache of the group's snapshot and log: new space is not written with zeros first
+                        // (MapDbShardConfig.REPLICATED says why that is safe and what it saves)
+                        : maker.fileMmapEnableIfSupported().cleanerHackEnable().fileMmapPreclearDisable();
                 case FILE_CHANNEL -> maker.fileChannelEnable();
             };
             return maker.make();
