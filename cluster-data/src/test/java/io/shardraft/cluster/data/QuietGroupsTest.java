@@ -195,9 +195,7 @@ class QuietGroupsTest {
             long last = leaderNode.getLastLogIndex();
             long restarted = System.nanoTime();
             cluster.start(follower);
-            InProcessCluster.awaitTrue(() -> cluster.store(follower, INDEX, SHARD).lastAppliedIndex() >= last, WAIT,
-                    () -> follower + " never caught up to " + last);
-            long tookMs = (System.nanoTime() - restarted) / 1_000_000;
+            long tookMs = awaitCaughtUp(cluster, follower, last, restarted);
             assertTrue(tookMs < 4 * heartbeat.toMillis() + 1_000,
                     follower + " caught up " + tookMs + " ms after it restarted: the leader retried it at the idle period");
             // caught up and keeping up: back on the idle period
@@ -257,12 +255,17 @@ class QuietGroupsTest {
             long last = leaderNode.getLastLogIndex();
             long restarted = System.nanoTime();
             cluster.openIndexes(down);
-            InProcessCluster.awaitTrue(() -> cluster.store(down, INDEX, SHARD).lastAppliedIndex() >= last, WAIT,
-                    () -> down + " never caught up to " + last);
-            long tookMs = (System.nanoTime() - restarted) / 1_000_000;
+            long tookMs = awaitCaughtUp(cluster, down, last, restarted);
             assertTrue(tookMs < 4 * heartbeat.toMillis() + 1_000, down + " caught up " + tookMs
                     + " ms after its group started");
         }
+    }
+
+    /** Waits until {@code id}'s replica has applied {@code last}; returns the ms since {@code sinceNanos}. */
+    private static long awaitCaughtUp(InProcessCluster cluster, String id, long last, long sinceNanos) {
+        InProcessCluster.awaitTrue(() -> cluster.store(id, INDEX, SHARD).lastAppliedIndex() >= last, WAIT,
+                () -> id + " never caught up to " + last);
+        return (System.nanoTime() - sinceNanos) / 1_000_000;
     }
 
     /** Samples the followers' election timeouts for {@code d}: none may be the short one (ready to elect). */

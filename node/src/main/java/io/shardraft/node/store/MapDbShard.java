@@ -167,10 +167,12 @@ public final class MapDbShard implements HostShard {
                 maker = maker.transactionEnable();
             }
             maker = switch (config.volume()) {
-                case MMAP -> config.transactional() ? maker.fileMmapEnableIfSupported().cleanerHackEnable()
-                        // a cache of the group's snapshot and log: new space is not written with zeros first
-                        // (MapDbShardConfig.REPLICATED says why that is safe and what it saves)
-                        : maker.fileMmapEnableIfSupported().cleanerHackEnable().fileMmapPreclearDisable();
+                case MMAP -> {
+                    DBMaker.Maker mmap = maker.fileMmapEnableIfSupported().cleanerHackEnable();
+                    // without transactions the file is a cache of the group's snapshot and log: new space is not
+                    // written with zeros first (MapDbShardConfig.REPLICATED says why that is safe and what it saves)
+                    yield config.transactional() ? mmap : mmap.fileMmapPreclearDisable();
+                }
                 case FILE_CHANNEL -> maker.fileChannelEnable();
             };
             return maker.make();
