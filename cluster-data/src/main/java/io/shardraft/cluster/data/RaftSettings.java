@@ -29,9 +29,12 @@ import java.time.Duration;
  * @param snapshotThreshold  the fewest entries applied since the last snapshot for any snapshot to be
  *                           taken (JRaft's snapshotLogIndexMargin; 1 = any change)
  * @param snapshotEntries    the entries trigger: a snapshot as soon as this many entries were applied
- *                           since the last one
+ *                           since the last one (scaled like {@code snapshotBytes} for a large replica)
  * @param snapshotBytes      the bytes trigger: a snapshot as soon as the commands applied since the last
- *                           one add up to this many bytes (bounds the log on disk)
+ *                           one add up to this many bytes (bounds the log on disk); for a replica whose last
+ *                           snapshot was larger, both triggers are scaled by that size over this one, so a
+ *                           replica writes about one byte of snapshot per byte applied however large it grows,
+ *                           and its log stays no larger than its snapshot ({@link SnapshotTrigger})
  * @param snapshotThrottleBytesPerSecond the bandwidth install-snapshot may use on a node in all: one throttle
  *                           per node ({@link NodeResources}) that every group's leader-side snapshot reads and
  *                           follower-side downloads share; 0 = unlimited

@@ -18,6 +18,7 @@ import io.shardraft.cluster.error.ReplicationException;
 import io.shardraft.cluster.spi.HostShard;
 import io.shardraft.cluster.spi.LoggedCommand;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -237,7 +238,7 @@ final class ShardStateMachine extends StateMachineAdapter {
                     throw new IOException("snapshot writer refused file " + rel);
                 }
             }
-            trigger.snapshotted();
+            trigger.snapshotted(sizeOf(files));
             history.record(index, root, files);
             LOG.info("[{}] snapshot saved at applied index {} ({} files)", group, index, files.size());
             done.run(Status.OK());
@@ -256,17 +257,18 @@ final class ShardStateMachine extends StateMachineAdapter {
             return false;
         }
         long hostIndex = shard.lastAppliedIndex();
+        Path dir = Paths.get(reader.getPath()).resolve(HOST_SNAPSHOT_DIR);
         if (hostIndex >= meta.getLastIncludedIndex()) {
             // A restart: the host's own durable state already contains everything up to this snapshot (it is
             // a later point of the same log), so reloading it would only cost time proportional to the data.
             // The log replay that follows skips what the host holds.
+            trigger.snapshotted(sizeOf(dir));
             lastApplied.accumulateAndGet(hostIndex, Math::max);
             waiters.advance(hostIndex);
             LOG.info("[{}] host state is at index {}, at or past snapshot index {}: snapshot not reloaded", group,
                     hostIndex, meta.getLastIncludedIndex());
             return true;
         }
-        Path dir = Paths.get(reader.getPath()).resolve(HOST_SNAPSHOT_DIR);
         try {
             shard.loadSnapshot(dir);
         } catch (IOException | RuntimeException e) {
@@ -276,12 +278,31 @@ final class ShardStateMachine extends StateMachineAdapter {
             LOG.error("[{}] {}; the group stops", group, loadFailure, e);
             return false;
         }
-        trigger.snapshotted();
+        trigger.snapshotted(sizeOf(dir));
         lastApplied.set(meta.getLastIncludedIndex());
         waiters.advance(meta.getLastIncludedIndex());
         LOG.info("[{}] snapshot loaded: index {}, term {}", group, meta.getLastIncludedIndex(),
                 meta.getLastIncludedTerm());
         return true;
+    }
+
+    /** Bytes of the snapshot files, for {@link SnapshotTrigger#snapshotted}. */
+    private static long sizeOf(List<Path> files) throws IOException {
+        long total = 0;
+        for (Path f : files) {
+            total += Files.size(f);
+        }
+        return total;
+    }
+
+    /** Bytes of the snapshot files under {@code dir}; 0 (the trigger keeps its configured limits) if unreadable. */
+    private long sizeOf(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return sizeOf(walk.filter(Files::isRegularFile).toList());
+        } catch (IOException | UncheckedIOException e) {
+            LOG.debug("[{}] cannot size snapshot {}: {}", group, dir, e.toString());
+            return 0;
+        }
     }
 
     @Override

@@ -7,6 +7,14 @@ import com.google.common.base.Preconditions;
  * trigger ({@link RaftSettings#snapshotEntries()}) and the bytes trigger ({@link RaftSettings#snapshotBytes()},
  * the sum of the applied commands' sizes, which is what the log holds on disk). The age trigger is JRaft's
  * snapshot timer ({@link RaftSettings#snapshotInterval()}). Thread-safe (the state-machine thread counts, a snapshot closure may reset).
+ *
+ * <p>Both limits grow with the replica's state: once its last snapshot was larger than the bytes limit, both are
+ * multiplied by (last snapshot bytes / bytes limit). A snapshot writes the whole state; with fixed limits a replica
+ * holding S bytes wrote S for every 64 MiB applied, so a sustained import into a shard of a few GiB spent most of
+ * its apply thread rewriting snapshots (a save blocks that group's applies). Scaled, a replica writes at most about
+ * one byte of snapshot per byte applied (or per limit-bytes/limit-entries bytes of entries), and its log, the price,
+ * stays bounded by its state: replaying it after a restart costs about what loading the snapshot does, and the log
+ * takes at most as much disk as the snapshot beside it. Below the bytes limit nothing changes.
  */
 final class SnapshotTrigger {
     private final long maxEntries;
@@ -14,6 +22,8 @@ final class SnapshotTrigger {
     private long entries;
     private long bytes;
     private boolean requested;
+    /** Bytes of the replica's last snapshot (saved or loaded); 0 until one is. */
+    private long stateBytes;
 
     SnapshotTrigger(long maxEntries, long maxBytes) {
         Preconditions.checkArgument(maxEntries > 0 && maxBytes > 0, "limits must be positive");
@@ -32,18 +42,23 @@ final class SnapshotTrigger {
     synchronized boolean applied(long entryCount, long byteCount) {
         entries += entryCount;
         bytes += byteCount;
-        if (!requested && (entries >= maxEntries || bytes >= maxBytes)) {
+        if (!requested && (entries >= entriesLimit() || bytes >= bytesLimit())) {
             requested = true;
             return true;
         }
         return false;
     }
 
-    /** A snapshot now covers everything applied so far: counting starts again. */
-    synchronized void snapshotted() {
+    /**
+     * A snapshot of {@code snapshotBytes} now covers everything applied so far: counting starts again, with limits
+     * scaled to its size.
+     */
+    synchronized void snapshotted(long snapshotBytes) {
+        Preconditions.checkArgument(snapshotBytes >= 0, "snapshotBytes must be >= 0, got %s", snapshotBytes);
         entries = 0;
         bytes = 0;
         requested = false;
+        stateBytes = snapshotBytes;
     }
 
     /** The requested snapshot was not taken (busy, stopped): the next apply over the limit asks again. */
@@ -57,5 +72,19 @@ final class SnapshotTrigger {
 
     synchronized long bytes() {
         return bytes;
+    }
+
+    /** The bytes trigger now: the configured limit, or the last snapshot's size if larger. */
+    synchronized long bytesLimit() {
+        return Math.max(maxBytes, stateBytes);
+    }
+
+    /** The entries trigger now: the configured limit, scaled as the bytes limit is. */
+    synchronized long entriesLimit() {
+        if (stateBytes <= maxBytes) {
+            return maxEntries;
+        }
+        double scale = (double) stateBytes / maxBytes;
+        return (long) Math.min(Long.MAX_VALUE, Math.ceil(maxEntries * scale));
     }
 }

@@ -81,6 +81,30 @@ class SnapshotTriggersClusterTest {
         }
     }
 
+    @Test
+    void theLimitsGrowWithTheStateSoAGrowingShardIsNotRewrittenEveryFewWrites() throws Exception {
+        RaftSettings settings = InProcessCluster.testSettings().toBuilder()
+                .snapshotEntries(1_000_000).snapshotBytes(32 * 1024).snapshotsKept(30).build();
+        try (InProcessCluster cluster = new InProcessCluster(dir, 3, settings, (i, s, d) -> new MemoryHostShard())) {
+            cluster.startAll();
+            cluster.createIndex("growing", 1);
+            String leader = cluster.awaitLeader("growing", shardName(0), Duration.ofSeconds(20));
+            Path snapshots = cluster.registry(leader).dataPath("growing", shardName(0)).resolve("raft").resolve("snapshot");
+            SnapshotHistory history = new SnapshotHistory(snapshots.getParent(), 30);
+            Router router = cluster.registry(leader).router("growing");
+            String big = "{\"pad\":\"" + "x".repeat(16 * 1024) + "\"}";
+            for (int i = 0; i < 32; i++) {
+                put(router, object(big)); // answered once applied on the leader, where the trigger counts
+            }
+            Thread.sleep(500); // a snapshot the last write asked for
+            // 512 KiB applied in 16 KiB writes against a 32 KiB limit: a fixed limit snapshots about every second
+            // write (~16 times); grown with the state, each snapshot comes once as much again as the last one
+            // held was applied: at about 2, 4, 8, 16 and 32 objects
+            int taken = keptNames(history).size();
+            assertTrue(taken >= 3 && taken <= 6, "snapshots taken for 32 writes: " + taken + " " + keptNames(history));
+        }
+    }
+
     /** A write; re-sent when leadership moved under it (this test counts entries, not objects). */
     private static void put(Router router, ObjectData o) throws Exception {
         for (int attempt = 1; ; attempt++) {
