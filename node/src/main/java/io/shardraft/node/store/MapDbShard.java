@@ -323,19 +323,19 @@ public final class MapDbShard implements HostShard {
         long now = command.getProposedAtMillis();
         boolean admitted = command.getAdmitted();
         switch (command.getOpCase()) {
-            case PUT -> result.addItems(applyPut(index, now, command.getPut(), admitted, "put"));
+            case PUT -> result.addItems(applyPut(index, now, command.getPut(), admitted, "put", -1));
             case MERGE -> result.addItems(applyMerge(index, now, command.getMerge(), admitted, "merge"));
-            case DELETE -> result.addItems(applyDelete(command.getDelete(), admitted, "delete"));
+            case DELETE -> result.addItems(applyDelete(command.getDelete(), admitted, "delete", -1));
             case PUT_BATCH -> {
                 List<PutObject> puts = command.getPutBatch().getPutsList();
                 for (int i = 0; i < puts.size(); i++) {
-                    result.addItems(applyPut(index, now, puts.get(i), admitted, "puts[" + i + "]"));
+                    result.addItems(applyPut(index, now, puts.get(i), admitted, "puts", i));
                 }
             }
             case DELETE_BATCH -> {
                 List<DeleteObject> deletes = command.getDeleteBatch().getDeletesList();
                 for (int i = 0; i < deletes.size(); i++) {
-                    result.addItems(applyDelete(deletes.get(i), admitted, "deletes[" + i + "]"));
+                    result.addItems(applyDelete(deletes.get(i), admitted, "deletes", i));
                 }
             }
             case OP_NOT_SET -> result.addItems(item("", ItemStatus.ITEM_REJECTED, "op: command has no operation", 0));
@@ -345,16 +345,33 @@ public final class MapDbShard implements HostShard {
         }
     }
 
-    private ItemResult applyPut(long index, long now, PutObject raw, boolean admitted, String path) {
+    /**
+     * The path an item's error names: {@code field}, or {@code field[item]} for an item of a batch ({@code item} >= 0).
+     * Built only for an item checked here, not for every item of an admitted batch.
+     */
+    private static String path(String field, int item) {
+        return item < 0 ? field : field + "[" + item + "]";
+    }
+
+    /** A vector's values, read without boxing each one (as {@code Floats.toArray(getValuesList())} does). */
+    private static float[] values(Vector vector) {
+        float[] values = new float[vector.getValuesCount()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = vector.getValues(i);
+        }
+        return values;
+    }
+
+    private ItemResult applyPut(long index, long now, PutObject raw, boolean admitted, String field, int item) {
         PutObject put;
         try {
-            put = admitted ? raw : validator.checkPut(raw, path);
+            put = admitted ? raw : validator.checkPut(raw, path(field, item));
         } catch (ObjectValidationException e) {
             return item(raw.getObject().getId(), ItemStatus.ITEM_REJECTED, e.getMessage(), 0);
         }
         ObjectData data = put.getObject();
         String id = data.getId();
-        float[] vector = data.hasVector() ? Floats.toArray(data.getVector().getValuesList()) : null;
+        float[] vector = data.hasVector() ? values(data.getVector()) : null;
         if (put.hasExpectedVersion()) {
             StoredObject previous = load(id);
             ItemResult conflict = conflict(id, put.getExpectedVersion(), previous);
@@ -404,7 +421,7 @@ public final class MapDbShard implements HostShard {
             }
             properties = Json.normalize(JsonMergePatch.apply(Json.parseStoredObject(properties), patch));
         }
-        float[] vector = merge.hasVector() ? Floats.toArray(merge.getVector().getValuesList()) : previous.vector();
+        float[] vector = merge.hasVector() ? values(merge.getVector()) : previous.vector();
         ObjectData.Builder merged = ObjectData.newBuilder().setId(id).setPropertiesJson(properties);
         if (vector != null) {
             merged.setVector(Vector.newBuilder().addAllValues(Floats.asList(vector)));
@@ -418,10 +435,10 @@ public final class MapDbShard implements HostShard {
         return item(id, ItemStatus.ITEM_OK, "", index);
     }
 
-    private ItemResult applyDelete(DeleteObject raw, boolean admitted, String path) {
+    private ItemResult applyDelete(DeleteObject raw, boolean admitted, String field, int item) {
         DeleteObject delete;
         try {
-            delete = admitted ? raw : validator.checkDelete(raw, path);
+            delete = admitted ? raw : validator.checkDelete(raw, path(field, item));
         } catch (ObjectValidationException e) {
             return item(raw.getId(), ItemStatus.ITEM_REJECTED, e.getMessage(), 0);
         }
