@@ -11,12 +11,14 @@ import com.alipay.sofa.jraft.error.RaftError;
 import com.alipay.sofa.jraft.error.RaftException;
 import com.alipay.sofa.jraft.storage.snapshot.SnapshotReader;
 import com.alipay.sofa.jraft.storage.snapshot.SnapshotWriter;
+import com.alipay.sofa.jraft.util.Utils;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.shardraft.api.v1.Command;
 import io.shardraft.api.v1.CommandResult;
 import io.shardraft.cluster.error.ReplicationException;
 import io.shardraft.cluster.spi.HostShard;
 import io.shardraft.cluster.spi.LoggedCommand;
+import io.shardraft.cluster.spi.SnapshotSave;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -218,18 +220,42 @@ final class ShardStateMachine extends StateMachineAdapter {
         }
     }
 
+    /**
+     * Starts the host's snapshot here, on the state-machine thread ({@link HostShard#startSnapshot}: the state as of
+     * the last applied entry), and finishes it on JRaft's closure pool (the host writes its files, then they are
+     * listed with checksums in the snapshot meta), so later entries are applied meanwhile. JRaft runs one save per
+     * group at a time, loads no snapshot while it runs, and truncates the log only once {@code done} says OK.
+     */
     @Override
     public void onSnapshotSave(SnapshotWriter writer, Closure done) {
         long index = lastApplied.get();
+        Path root = Paths.get(writer.getPath());
+        Path dir = root.resolve(HOST_SNAPSHOT_DIR);
+        SnapshotTrigger.Counts covered = trigger.counts(); // what this snapshot covers; later applies count on
+        SnapshotSave save;
         try {
-            Path dir = Paths.get(writer.getPath()).resolve(HOST_SNAPSHOT_DIR);
             Files.createDirectories(dir);
-            shard.saveSnapshot(dir);
+            save = shard.startSnapshot(dir);
+        } catch (IOException | RuntimeException e) {
+            failSave(done, index, e);
+            return;
+        }
+        try {
+            Utils.runInThread(() -> finishSave(writer, done, index, root, dir, save, covered));
+        } catch (RuntimeException e) { // the pool is shut down: the node is stopping
+            save.abandon();
+            failSave(done, index, e);
+        }
+    }
+
+    private void finishSave(SnapshotWriter writer, Closure done, long index, Path root, Path dir, SnapshotSave save,
+            SnapshotTrigger.Counts covered) {
+        try {
+            save.write();
             List<Path> files;
             try (Stream<Path> walk = Files.walk(dir)) {
                 files = walk.filter(Files::isRegularFile).toList();
             }
-            Path root = Paths.get(writer.getPath());
             for (Path f : files) {
                 String rel = root.relativize(f).toString();
                 // the checksum lets a follower keep a file it already holds instead of downloading it again
@@ -238,14 +264,18 @@ final class ShardStateMachine extends StateMachineAdapter {
                     throw new IOException("snapshot writer refused file " + rel);
                 }
             }
-            trigger.snapshotted(sizeOf(files));
+            trigger.snapshotted(sizeOf(files), covered);
             history.record(index, root, files);
             LOG.info("[{}] snapshot saved at applied index {} ({} files)", group, index, files.size());
             done.run(Status.OK());
         } catch (IOException | RuntimeException e) {
-            LOG.error("[{}] snapshot save at index {} failed", group, index, e);
-            done.run(new Status(RaftError.EIO, "snapshot save of %s failed: %s", group, e.toString()));
+            failSave(done, index, e);
         }
+    }
+
+    private void failSave(Closure done, long index, Exception e) {
+        LOG.error("[{}] snapshot save at index {} failed", group, index, e);
+        done.run(new Status(RaftError.EIO, "snapshot save of %s failed: %s", group, e.toString()));
     }
 
     @Override

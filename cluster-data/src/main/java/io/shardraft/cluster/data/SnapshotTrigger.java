@@ -49,14 +49,31 @@ final class SnapshotTrigger {
         return false;
     }
 
+    /** What was counted at some point: {@link #counts}. */
+    record Counts(long entries, long bytes) {
+    }
+
+    /** The entries and bytes counted so far, e.g. when a snapshot starts: what it will cover. */
+    synchronized Counts counts() {
+        return new Counts(entries, bytes);
+    }
+
     /**
      * A snapshot of {@code snapshotBytes} now covers everything applied so far: counting starts again, with limits
      * scaled to its size.
      */
     synchronized void snapshotted(long snapshotBytes) {
+        snapshotted(snapshotBytes, new Counts(entries, bytes));
+    }
+
+    /**
+     * A snapshot of {@code snapshotBytes} now covers what was {@code covered} when it started; entries applied while it
+     * was written stay counted towards the next one. The limits are scaled to its size.
+     */
+    synchronized void snapshotted(long snapshotBytes, Counts covered) {
         Preconditions.checkArgument(snapshotBytes >= 0, "snapshotBytes must be >= 0, got %s", snapshotBytes);
-        entries = 0;
-        bytes = 0;
+        entries = Math.max(0, entries - covered.entries());
+        bytes = Math.max(0, bytes - covered.bytes());
         requested = false;
         stateBytes = snapshotBytes;
     }

@@ -37,7 +37,9 @@ import java.util.List;
  *       the core then restores it from the latest snapshot and the log, or from the leader (the reference
  *       host's replicated shards do so).</li>
  *   <li>{@link #saveSnapshot} writes a self-contained, durable copy of the state into the directory; after it
- *       returns the core may truncate the log up to the applied index.</li>
+ *       returns the core may truncate the log up to the applied index. The core takes snapshots through
+ *       {@link #startSnapshot}, which by default calls it; a host can split the snapshot so that its writing does
+ *       not hold up the group's applies.</li>
  *   <li>{@link #loadSnapshot} replaces the whole state with the copy in the directory. It throws when
  *       the copy is unreadable; the core then stops the group instead of running on partial state.</li>
  * </ul>
@@ -95,6 +97,19 @@ public interface HostShard extends AutoCloseable {
 
     /** Writes a self-contained, durable copy of the current state into {@code dir}. */
     void saveSnapshot(Path dir) throws IOException;
+
+    /**
+     * Starts a snapshot of the current state into {@code dir} and returns what finishes it. Called on the state-machine
+     * thread between applies; the core then runs {@link SnapshotSave#write} on another thread while the group applies
+     * later commands, and the files it writes must hold the state as of this call. The default writes the whole
+     * snapshot here ({@link #saveSnapshot}) and returns {@link SnapshotSave#DONE}, so applies wait for it; a host
+     * whose snapshot takes long (it copies all the data) captures a point-in-time view here, cheaply, and writes it
+     * in {@code write}.
+     */
+    default SnapshotSave startSnapshot(Path dir) throws IOException {
+        saveSnapshot(dir);
+        return SnapshotSave.DONE;
+    }
 
     /** Replaces the state with the copy that {@link #saveSnapshot} wrote into {@code dir}. */
     void loadSnapshot(Path dir) throws IOException;

@@ -17,6 +17,7 @@ import io.shardraft.api.v1.PutObject;
 import io.shardraft.api.v1.Vector;
 import io.shardraft.cluster.spi.HostShard;
 import io.shardraft.cluster.spi.LoggedCommand;
+import io.shardraft.cluster.spi.SnapshotSave;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +30,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.PriorityQueue;
@@ -103,6 +105,10 @@ public final class MapDbShard implements HostShard {
     private boolean closed;
     /** Set when storage failed during an apply; later applies refuse rather than skip an entry. */
     private volatile RuntimeException broken;
+    /** The snapshot being written while applies go on ({@link #startSnapshot}), or null; guarded by {@link #lock}. */
+    private SnapshotCut cut;
+    /** Objects an asynchronous snapshot reads per hold of the read lock: applies wait for at most one such chunk. */
+    static final int SNAPSHOT_CHUNK = 1024;
 
     private MapDbShard(String name, Path dir, IndexSchema schema, DB db, MapDbShardConfig config) {
         this.name = name;
@@ -385,7 +391,9 @@ public final class MapDbShard implements HostShard {
             // An object already there keeps its creation time: written again with it.
             byte[] existing = objects.putIfAbsent(id,
                     ObjectCodec.encode(new StoredObject(id, data.getPropertiesJson(), vector, index, now, now)));
-            if (existing != null) {
+            if (existing == null) {
+                written(id, null);
+            } else {
                 long createdAt = ObjectCodec.decode(id, existing).createdAtMillis();
                 store(new StoredObject(id, data.getPropertiesJson(), vector, index, createdAt, now));
             }
@@ -450,9 +458,9 @@ public final class MapDbShard implements HostShard {
             if (conflict != null) {
                 return conflict;
             }
-            existed = previous != null && objects.remove(id) != null;
+            existed = previous != null && removed(id);
         } else {
-            existed = objects.remove(id) != null; // one walk down the tree
+            existed = removed(id); // one walk down the tree
         }
         if (!existed) {
             return item(id, ItemStatus.ITEM_NOT_FOUND, "object " + id + " does not exist", 0);
@@ -486,7 +494,32 @@ public final class MapDbShard implements HostShard {
     }
 
     private void store(StoredObject object) {
-        objects.put(object.id(), ObjectCodec.encode(object));
+        written(object.id(), objects.put(object.id(), ObjectCodec.encode(object)));
+    }
+
+    /** Removes object {@code id}; whether it existed. */
+    private boolean removed(String id) {
+        byte[] previous = objects.remove(id);
+        if (previous != null) {
+            written(id, previous);
+        }
+        return previous != null;
+    }
+
+    /** Every write of an object tells a snapshot being written what the object held before (caller holds the write lock). */
+    private void written(String id, byte[] previous) {
+        if (cut != null) {
+            cut.written(id, previous);
+        }
+    }
+
+    /** Gives up the snapshot being written, if any, because the state it reads is being replaced or lost (write lock held). */
+    private void abandonCut(String why) {
+        if (cut != null) {
+            cut.abandon(why);
+            LOG.info("{}: gave up the snapshot at index {} being written: {}", name, cut.index(), why);
+            cut = null;
+        }
     }
 
     /**
@@ -506,6 +539,7 @@ public final class MapDbShard implements HostShard {
         }
         broken = e instanceof RuntimeException r ? r
                 : new IllegalStateException("storage of shard " + name + " failed: " + e, e);
+        abandonCut("an apply failed half way"); // its write may have changed the tree without telling the cut
     }
 
     /**
@@ -684,6 +718,117 @@ public final class MapDbShard implements HostShard {
     }
 
     /**
+     * A replicated shard's snapshot does not hold up its applies: here, under the write lock, it only notes the applied
+     * index and object count and starts recording the value each object had before its next write
+     * ({@link SnapshotCut}); {@link SnapshotSave#write} then writes the live tree merged with those values, a chunk of
+     * {@link #SNAPSHOT_CHUNK} objects per hold of the read lock, so applies wait for one chunk at most instead of the
+     * whole file (seconds for a shard of a few hundred thousand objects). A transactional shard writes it here
+     * ({@link #saveSnapshot}). The snapshot is given up (write fails) if the shard is closed, a snapshot is loaded or an
+     * apply breaks it meanwhile.
+     */
+    @Override
+    public SnapshotSave startSnapshot(Path dir) throws IOException {
+        if (transactional) {
+            saveSnapshot(dir);
+            return SnapshotSave.DONE;
+        }
+        Files.createDirectories(dir);
+        Path file = dir.resolve(SnapshotFile.FILE_NAME);
+        SnapshotCut started;
+        lock.writeLock().lock();
+        try {
+            ensureOpen();
+            if (broken != null) {
+                throw new IOException("shard " + name + " is broken (an apply failed); no snapshot of it", broken);
+            }
+            if (cut != null) {
+                throw new IOException("shard " + name + " is writing a snapshot at index " + cut.index() + " already");
+            }
+            started = new SnapshotCut(lastAppliedIndex, objects.sizeLong(), objects.comparator());
+            cut = started;
+        } finally {
+            lock.writeLock().unlock();
+        }
+        return new SnapshotSave() {
+            @Override
+            public void write() throws IOException {
+                try {
+                    SnapshotFile.write(file, started.index(), started.count(), new CutReader(started));
+                    LOG.info("{}: saved snapshot {} ({} objects, last applied index {}; {} written meanwhile)", name,
+                            file, started.count(), started.index(), started.recorded());
+                } finally {
+                    end(started);
+                }
+            }
+
+            @Override
+            public void abandon() {
+                end(started);
+            }
+        };
+    }
+
+    /** The snapshot of {@code finished} is written or given up: writes stop recording for it. */
+    private void end(SnapshotCut finished) {
+        lock.writeLock().lock();
+        try {
+            if (cut == finished) {
+                cut = null;
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Reads the state at a cut, a chunk at a time under the read lock. */
+    private final class CutReader implements Iterator<Map.Entry<String, byte[]>> {
+        private final SnapshotCut reading;
+        private List<Map.Entry<String, byte[]>> chunk = List.of();
+        private int next;
+        private String last;
+        private boolean done;
+
+        CutReader(SnapshotCut cut) {
+            this.reading = cut;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (next < chunk.size()) {
+                return true;
+            }
+            if (done) {
+                return false;
+            }
+            lock.readLock().lock();
+            try {
+                if (reading.abandoned() != null) {
+                    throw new IllegalStateException("snapshot of " + name + " at index " + reading.index()
+                            + " given up: " + reading.abandoned());
+                }
+                chunk = reading.next(objects, last, SNAPSHOT_CHUNK);
+            } finally {
+                lock.readLock().unlock();
+            }
+            next = 0;
+            if (chunk.isEmpty()) {
+                done = true;
+                return false;
+            }
+            last = chunk.get(chunk.size() - 1).getKey();
+            return true;
+        }
+
+        @Override
+        public Map.Entry<String, byte[]> next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            return chunk.get(next++);
+        }
+    }
+
+    /**
      * Verifies {@code dir/objects.snap} completely (every object, ids strictly ascending), then replaces all content
      * with it. Transactional: clear, import and set the applied index in one commit; a failure rolls back to the
      * previous content. Without transactions: a fresh file is built bottom-up from the sorted snapshot (MapDB's
@@ -713,6 +858,7 @@ public final class MapDbShard implements HostShard {
         lock.writeLock().lock();
         try {
             ensureOpen();
+            abandonCut("a snapshot is loaded in place of the state");
             if (transactional && dirty && broken == null) {
                 commit(); // a failed load rolls back to here, not to before earlier applies
             }
@@ -795,6 +941,7 @@ public final class MapDbShard implements HostShard {
         try {
             if (!closed) {
                 closed = true;
+                abandonCut("the shard is closing");
                 if (transactional && dirty && broken == null) {
                     commit();
                 }

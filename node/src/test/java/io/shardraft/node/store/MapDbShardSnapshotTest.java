@@ -53,6 +53,70 @@ class MapDbShardSnapshotTest {
         MapDbShardTest.applyLog(source, log);
     }
 
+    /**
+     * Fills {@code shard} after its random log with {@code count} objects in batches (log indexes from 301), so that a
+     * snapshot of it spans many read chunks; returns their ids.
+     */
+    static List<String> fill(MapDbShard shard, int count) {
+        List<String> ids = new ArrayList<>();
+        Random rnd = new Random(5);
+        long index = 301;
+        for (int done = 0; done < count; done += 500) {
+            PutObject[] batch = new PutObject[500];
+            for (int i = 0; i < batch.length; i++) {
+                String id = new UUID(rnd.nextLong(), rnd.nextLong()).toString();
+                ids.add(id);
+                batch[i] = putItem(id, "{\"i\":" + (done + i) + "}", 0.5f, 0.25f, 0.125f);
+            }
+            shard.apply(index++, putBatch(T0, batch));
+        }
+        return ids;
+    }
+
+    @Test
+    void aSnapshotHoldsTheStateWhenItStartedWhileWritesAfterItAreApplied() throws Exception {
+        List<String> ids = fill(source, 6_000);
+        String atStart = source.checksum();
+        long indexAtStart = source.lastAppliedIndex();
+        io.shardraft.cluster.spi.SnapshotSave save = source.startSnapshot(snapDir);
+
+        // writes after the start, before and while the snapshot is written: new objects, replaced ones, deleted ones,
+        // spread over the whole key range (ahead of and behind where the writing is)
+        Random rnd = new Random(9);
+        long[] index = {indexAtStart};
+        Runnable someWrites = () -> {
+            for (int i = 0; i < 50; i++) {
+                String id = ids.get(rnd.nextInt(ids.size()));
+                switch (i % 3) {
+                    case 0 -> source.apply(++index[0], put(T0 + 1, id, "{\"replaced\":" + i + "}", 1f, 2f, 3f));
+                    case 1 -> source.apply(++index[0], Commands.delete(T0 + 1, id));
+                    default -> source.apply(++index[0], put(T0 + 1, UUID.randomUUID().toString(), "{}", 1f, 1f, 1f));
+                }
+            }
+        };
+        someWrites.run();
+        Thread writer = new Thread(() -> {
+            try {
+                save.write();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        List<Throwable> failed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        writer.setUncaughtExceptionHandler((t, e) -> failed.add(e));
+        writer.start();
+        while (writer.isAlive()) {
+            someWrites.run();
+        }
+        writer.join();
+        assertEquals(List.of(), failed);
+        assertNotEquals(atStart, source.checksum(), "the source changed after the snapshot started");
+
+        target.loadSnapshot(snapDir);
+        assertEquals(indexAtStart, target.lastAppliedIndex());
+        assertEquals(atStart, target.checksum(), "the snapshot holds the state at its start, not later writes");
+    }
+
     @AfterEach
     void tearDown() {
         source.close();
