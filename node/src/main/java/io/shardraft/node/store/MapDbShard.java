@@ -34,6 +34,7 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
@@ -109,6 +110,16 @@ public final class MapDbShard implements HostShard {
     private SnapshotCut cut;
     /** Objects an asynchronous snapshot reads per hold of the read lock: applies wait for at most one such chunk. */
     static final int SNAPSHOT_CHUNK = 1024;
+    /**
+     * The most heap a snapshot being written may hold in values of objects written meanwhile: past it, the next apply
+     * waits until the snapshot is written (as every apply did before snapshots were written beside them), so heavy
+     * overwrites during a long snapshot cannot grow the heap without bound.
+     */
+    static final long SNAPSHOT_CUT_MAX_BYTES = 64L << 20;
+    /** {@link #SNAPSHOT_CUT_MAX_BYTES}, lowered by tests. */
+    volatile long cutMaxBytes = SNAPSHOT_CUT_MAX_BYTES;
+    /** Signalled (under the write lock) when a snapshot being written ends: applies held back by its size go on. */
+    private final Condition cutEnded = lock.writeLock().newCondition();
 
     private MapDbShard(String name, Path dir, IndexSchema schema, DB db, MapDbShardConfig config) {
         this.name = name;
@@ -274,6 +285,9 @@ public final class MapDbShard implements HostShard {
         Lock w = lock.writeLock();
         w.lock();
         try {
+            while (cut != null && cut.recordedBytes() > cutMaxBytes) {
+                cutEnded.awaitUninterruptibly(); // releases the write lock: the snapshot's reads go on
+            }
             ensureOpen();
             if (broken != null) {
                 throw new IllegalStateException("shard " + name + " is broken: applying an entry after "
@@ -519,6 +533,7 @@ public final class MapDbShard implements HostShard {
             cut.abandon(why);
             LOG.info("{}: gave up the snapshot at index {} being written: {}", name, cut.index(), why);
             cut = null;
+            cutEnded.signalAll();
         }
     }
 
@@ -722,7 +737,8 @@ public final class MapDbShard implements HostShard {
      * index and object count and starts recording the value each object had before its next write
      * ({@link SnapshotCut}); {@link SnapshotSave#write} then writes the live tree merged with those values, a chunk of
      * {@link #SNAPSHOT_CHUNK} objects per hold of the read lock, so applies wait for one chunk at most instead of the
-     * whole file (seconds for a shard of a few hundred thousand objects). A transactional shard writes it here
+     * whole file (seconds for a shard of a few hundred thousand objects); past {@link #SNAPSHOT_CUT_MAX_BYTES} of
+     * recorded values, applies wait for the rest of the snapshot. A transactional shard writes it here
      * ({@link #saveSnapshot}). The snapshot is given up (write fails) if the shard is closed, a snapshot is loaded or an
      * apply breaks it meanwhile.
      */
@@ -774,6 +790,7 @@ public final class MapDbShard implements HostShard {
         try {
             if (cut == finished) {
                 cut = null;
+                cutEnded.signalAll();
             }
         } finally {
             lock.writeLock().unlock();

@@ -23,6 +23,9 @@ final class SnapshotCut {
     private final long count;
     private final TreeMap<String, byte[]> before;
     private String abandoned;
+    private long recordedBytes;
+    /** A recorded entry's heap beside its key's chars and value: tree node, String and array headers. */
+    private static final int ENTRY_OVERHEAD = 96;
 
     SnapshotCut(long index, long count, Comparator<? super String> order) {
         this.index = index;
@@ -40,7 +43,14 @@ final class SnapshotCut {
 
     /** Object {@code id} is written (put, replaced or removed); {@code previous} is its value just before, or null. */
     void written(String id, byte[] previous) {
-        before.putIfAbsent(id, previous == null ? ABSENT : previous);
+        if (before.putIfAbsent(id, previous == null ? ABSENT : previous) == null) {
+            recordedBytes += ENTRY_OVERHEAD + 2L * id.length() + (previous == null ? 0 : previous.length);
+        }
+    }
+
+    /** About how much heap the recorded values take. */
+    long recordedBytes() {
+        return recordedBytes;
     }
 
     /** Objects written since the cut (what the cut holds in memory). */
