@@ -252,10 +252,7 @@ final class ShardStateMachine extends StateMachineAdapter {
             SnapshotTrigger.Counts covered) {
         try {
             save.write();
-            List<Path> files;
-            try (Stream<Path> walk = Files.walk(dir)) {
-                files = walk.filter(Files::isRegularFile).toList();
-            }
+            List<Path> files = filesIn(dir);
             for (Path f : files) {
                 String rel = root.relativize(f).toString();
                 // the checksum lets a follower keep a file it already holds instead of downloading it again
@@ -325,10 +322,17 @@ final class ShardStateMachine extends StateMachineAdapter {
         return total;
     }
 
+    /** The files of a snapshot directory, at any depth. */
+    private static List<Path> filesIn(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile).toList();
+        }
+    }
+
     /** Bytes of the snapshot files under {@code dir}; 0 (the trigger keeps its configured limits) if unreadable. */
     private long sizeOf(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            return sizeOf(walk.filter(Files::isRegularFile).toList());
+        try {
+            return sizeOf(filesIn(dir));
         } catch (IOException | UncheckedIOException e) {
             LOG.debug("[{}] cannot size snapshot {}: {}", group, dir, e.toString());
             return 0;

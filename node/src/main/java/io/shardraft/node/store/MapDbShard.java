@@ -711,10 +711,7 @@ public final class MapDbShard implements HostShard {
         Path file = dir.resolve(SnapshotFile.FILE_NAME);
         lock.writeLock().lock();
         try {
-            ensureOpen();
-            if (broken != null) {
-                throw new IOException("shard " + name + " is broken (an apply failed); no snapshot of it", broken);
-            }
+            ensureSnapshotable();
             if (transactional) {
                 commit();
             }
@@ -753,10 +750,7 @@ public final class MapDbShard implements HostShard {
         SnapshotCut started;
         lock.writeLock().lock();
         try {
-            ensureOpen();
-            if (broken != null) {
-                throw new IOException("shard " + name + " is broken (an apply failed); no snapshot of it", broken);
-            }
+            ensureSnapshotable();
             if (cut != null) {
                 throw new IOException("shard " + name + " is writing a snapshot at index " + cut.index() + " already");
             }
@@ -782,6 +776,14 @@ public final class MapDbShard implements HostShard {
                 end(started);
             }
         };
+    }
+
+    /** A snapshot is taken only of an open shard whose applies did not fail (caller holds the write lock). */
+    private void ensureSnapshotable() throws IOException {
+        ensureOpen();
+        if (broken != null) {
+            throw new IOException("shard " + name + " is broken (an apply failed); no snapshot of it", broken);
+        }
     }
 
     /** The snapshot of {@code finished} is written or given up: writes stop recording for it. */
