@@ -88,84 +88,75 @@ final class NodeInternals {
     private static final Field WRITE_LOCK;
     private static final Method PRE_VOTE;
 
+    /** The members quiet groups need. */
+    private record QuietMembers(Field group, Field common, Field heard) {
+        static final QuietMembers NONE = new QuietMembers(null, null, null);
+    }
+
+    /** The members idle groups need as well. */
+    private record IdleMembers(Field options, Field timer, Method start, Field stepDown, Field block, Field errors,
+            Field state, Method unblock) {
+        static final IdleMembers NONE = new IdleMembers(null, null, null, null, null, null, null, null);
+    }
+
+    /** The members a new group's first pre-vote needs. */
+    private record PreVoteMembers(Field writeLock, Method preVote) {
+        static final PreVoteMembers NONE = new PreVoteMembers(null, null);
+    }
+
     static {
-        Field group = null;
-        Field common = null;
-        Field heard = null;
+        QuietMembers quiet = lookUp("a node's replicator options or its last contact with the leader",
+                "quiet groups are off", QuietMembers.NONE,
+                () -> new QuietMembers(field(NodeImpl.class, "replicatorGroup"),
+                        field(ReplicatorGroupImpl.class, "commonOptions"),
+                        field(NodeImpl.class, "lastLeaderTimestamp")));
+        REPLICATOR_GROUP = quiet.group();
+        COMMON_OPTIONS = quiet.common();
+        LAST_LEADER_TIMESTAMP = quiet.heard();
+        AVAILABLE = quiet.heard() != null;
+        IdleMembers idle = lookUp("a replicator's options and heartbeat timer or a node's step-down timer",
+                "idle groups heartbeat like busy ones", IdleMembers.NONE,
+                () -> new IdleMembers(field(Replicator.class, "options"), field(Replicator.class, "heartbeatTimer"),
+                        method(Replicator.class, "startHeartbeatTimer", long.class),
+                        field(NodeImpl.class, "stepDownTimer"), field(Replicator.class, "blockTimer"),
+                        field(Replicator.class, "consecutiveErrorTimes"), field(Replicator.class, "state"),
+                        method(Replicator.class, "unBlockAndSendNow", ThreadId.class)));
+        REPLICATOR_OPTIONS = idle.options();
+        HEARTBEAT_TIMER = idle.timer();
+        START_HEARTBEAT_TIMER = idle.start();
+        STEP_DOWN_TIMER = idle.stepDown();
+        BLOCK_TIMER = idle.block();
+        ERRORS = idle.errors();
+        STATE = idle.state();
+        UNBLOCK_AND_SEND_NOW = idle.unblock();
+        FAILED_REPLICATORS = lookUp("the replicators it could not start",
+                "a leader retries them only when JRaft does", null,
+                () -> field(ReplicatorGroupImpl.class, "failureReplicators"));
+        PreVoteMembers preVote = lookUp("a node's lock and pre-vote",
+                "a new group's first election waits for an election timeout", PreVoteMembers.NONE,
+                () -> new PreVoteMembers(field(NodeImpl.class, "writeLock"), method(NodeImpl.class, "preVote")));
+        WRITE_LOCK = preVote.writeLock();
+        PRE_VOTE = preVote.preVote();
+        IDLE_AVAILABLE = AVAILABLE && idle.stepDown() != null && idle.unblock() != null;
+    }
+
+    /** Finds private members of JRaft that one feature needs together. */
+    @FunctionalInterface
+    interface Lookup<T> {
+        T find() throws ReflectiveOperationException;
+    }
+
+    /**
+     * Runs {@code lookup}: all the members it finds, or, if this JRaft lacks one of them (another version),
+     * {@code none} and a warning naming the {@code members} and what the node does {@code without} them.
+     */
+    static <T> T lookUp(String members, String without, T none, Lookup<T> lookup) {
         try {
-            group = field(NodeImpl.class, "replicatorGroup");
-            common = field(ReplicatorGroupImpl.class, "commonOptions");
-            heard = field(NodeImpl.class, "lastLeaderTimestamp");
+            return lookup.find();
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.warn("this JRaft does not keep a node's replicator options or its last contact with the leader "
-                    + "where 1.4.1 does ({}); quiet groups are off", e.toString());
-            group = null;
-            common = null;
-            heard = null;
+            LOG.warn("this JRaft does not keep {} where 1.4.1 does ({}); {}", members, e.toString(), without);
+            return none;
         }
-        REPLICATOR_GROUP = group;
-        COMMON_OPTIONS = common;
-        LAST_LEADER_TIMESTAMP = heard;
-        AVAILABLE = heard != null;
-        Field options = null;
-        Field timer = null;
-        Method start = null;
-        Field stepDown = null;
-        Field block = null;
-        Field errors = null;
-        Field state = null;
-        Method unblock = null;
-        try {
-            options = field(Replicator.class, "options");
-            timer = field(Replicator.class, "heartbeatTimer");
-            start = method(Replicator.class, "startHeartbeatTimer", long.class);
-            stepDown = field(NodeImpl.class, "stepDownTimer");
-            block = field(Replicator.class, "blockTimer");
-            errors = field(Replicator.class, "consecutiveErrorTimes");
-            state = field(Replicator.class, "state");
-            unblock = method(Replicator.class, "unBlockAndSendNow", ThreadId.class);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.warn("this JRaft does not keep a replicator's options and heartbeat timer or a node's step-down timer "
-                    + "where 1.4.1 does ({}); idle groups heartbeat like busy ones", e.toString());
-            options = null;
-            timer = null;
-            start = null;
-            stepDown = null;
-            block = null;
-            errors = null;
-            state = null;
-            unblock = null;
-        }
-        REPLICATOR_OPTIONS = options;
-        HEARTBEAT_TIMER = timer;
-        START_HEARTBEAT_TIMER = start;
-        STEP_DOWN_TIMER = stepDown;
-        BLOCK_TIMER = block;
-        ERRORS = errors;
-        STATE = state;
-        UNBLOCK_AND_SEND_NOW = unblock;
-        Field failedReplicators = null;
-        try {
-            failedReplicators = field(ReplicatorGroupImpl.class, "failureReplicators");
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.warn("this JRaft does not keep the replicators it could not start where 1.4.1 does ({}); a leader "
-                    + "retries them only when JRaft does", e.toString());
-        }
-        FAILED_REPLICATORS = failedReplicators;
-        Field writeLock = null;
-        Method preVote = null;
-        try {
-            writeLock = field(NodeImpl.class, "writeLock");
-            preVote = method(NodeImpl.class, "preVote");
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.warn("this JRaft does not keep a node's lock and pre-vote where 1.4.1 does ({}); a new group's first "
-                    + "election waits for an election timeout", e.toString());
-            writeLock = null;
-            preVote = null;
-        }
-        WRITE_LOCK = writeLock;
-        PRE_VOTE = preVote;
-        IDLE_AVAILABLE = AVAILABLE && stepDown != null && unblock != null;
     }
 
     private NodeInternals() {

@@ -36,20 +36,18 @@ final class ReadIndexSweeper {
     /** JRaft's period for the check: {@code RaftOptions.maxElectionDelayMs}, 1 s by default. */
     static final long PERIOD_MS = new RaftOptions().getMaxElectionDelayMs();
 
+    /** The members that let one thread take over every group's scanner. */
+    private record ScannerMembers(Field service, Field scanner) {
+        static final ScannerMembers NONE = new ScannerMembers(null, null);
+    }
+
     static {
-        Field service = null;
-        Field scanner = null;
-        try {
-            service = NodeInternals.field(NodeImpl.class, "readOnlyService");
-            scanner = NodeInternals.field(ReadOnlyServiceImpl.class, "scheduledExecutorService");
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.warn("this JRaft does not keep a group's ReadIndex scanner where 1.4.1 does ({}); every group keeps "
-                    + "its own scanner thread", e.toString());
-            service = null;
-            scanner = null;
-        }
-        READ_ONLY_SERVICE = service;
-        SCANNER = scanner;
+        ScannerMembers members = NodeInternals.lookUp("a group's ReadIndex scanner",
+                "every group keeps its own scanner thread", ScannerMembers.NONE,
+                () -> new ScannerMembers(NodeInternals.field(NodeImpl.class, "readOnlyService"),
+                        NodeInternals.field(ReadOnlyServiceImpl.class, "scheduledExecutorService")));
+        READ_ONLY_SERVICE = members.service();
+        SCANNER = members.scanner();
     }
 
     private final Map<Node, ReadOnlyServiceImpl> groups = new ConcurrentHashMap<>();
