@@ -25,9 +25,12 @@ final class RheaKvCluster implements AutoCloseable {
 
     /**
      * Bolt's write buffer raised from 512 KiB so that 64 clients of batches do not fail with "write overflow". The JIT
-     * comes from the caller ({@link JitMode}), the same as shardraft's nodes get: a peer on equal terms.
+     * comes from the caller ({@link JitMode}), the same as shardraft's nodes get: a peer on equal terms. Like
+     * shardraft's nodes, they do not build protobuf's warning about JRaft's pre-22 generated messages on every message
+     * parsed (see shardraft's {@code JRaftEnvironment}).
      */
     static final List<String> JVM_ARGS = List.of("-Xmx512m", "-Dsofa.middleware.log.disable=true",
+            "-Dcom.google.protobuf.use_unsafe_pre22_gencode=true",
             "-Dbolt.netty.buffer.high.watermark=67108864", "-Dbolt.netty.buffer.low.watermark=33554432",
             "-Dlog4j2.configurationFile=log4j2-rheakv.xml");
 
