@@ -1,0 +1,95 @@
+package io.shardraft.cluster.data;
+
+import static io.shardraft.cluster.testing.InProcessCluster.shardName;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shardraft.api.v1.ObjectData;
+import io.shardraft.cluster.testing.InProcessCluster;
+import io.shardraft.cluster.testing.MemoryHostShard;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What an idle group costs its node in thread wake-ups, on real JRaft nodes, counted by the kernel
+ * ({@code voluntary_ctxt_switches} of each thread in {@code /proc/self/task}).
+ */
+class IdleGroupWakeupsTest {
+    private static final String INDEX = "idle";
+    private static final int SHARDS = 4;
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    /** Longer than JRaft's default wait of a log thread (10 s), so each one would wake at least once. */
+    private static final Duration WATCH = Duration.ofSeconds(12);
+    /** How Linux names JRaft's log manager threads ("JRaft-LogManager-Disruptor-N", cut to 15 characters). */
+    private static final String LOG_THREAD = "JRaft-LogManage";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theLogThreadsOfIdleGroupsDoNotWakeAndAWriteIsStillAppliedAtOnce() throws Exception {
+        try (InProcessCluster cluster = new InProcessCluster(dir, 3, InProcessCluster.testSettings(),
+                (i, s, d) -> new MemoryHostShard())) {
+            cluster.startAll();
+            cluster.createIndex(INDEX, SHARDS);
+            for (int i = 0; i < SHARDS; i++) {
+                cluster.awaitLeader(INDEX, shardName(i), WAIT);
+            }
+            String node = cluster.nodeIds().get(0);
+            for (int i = 0; i < SHARDS; i++) {
+                cluster.registry(node).router(INDEX).putObject(shardName(i), object()).get(20, TimeUnit.SECONDS);
+            }
+            Map<String, Long> before = wakeups(LOG_THREAD);
+            assertTrue(before.size() >= 3 * SHARDS, "one log thread per group replica, found " + before.size());
+
+            Thread.sleep(WATCH.toMillis());
+
+            Map<String, Long> after = wakeups(LOG_THREAD);
+            long woke = 0;
+            for (Map.Entry<String, Long> e : before.entrySet()) {
+                woke += after.getOrDefault(e.getKey(), e.getValue()) - e.getValue();
+            }
+            assertEquals(0, woke, "wake-ups of " + before.size() + " idle log threads in " + WATCH.toSeconds() + " s");
+
+            // the queue still wakes its thread for a write
+            long t0 = System.nanoTime();
+            cluster.registry(node).router(INDEX).putObject(shardName(0), object()).get(20, TimeUnit.SECONDS);
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            assertTrue(ms < 5_000, "a write to an idle group took " + ms + " ms");
+        }
+    }
+
+    /** Voluntary context switches so far of each of this process's threads whose Linux name starts so, by thread id. */
+    private static Map<String, Long> wakeups(String namePrefix) throws IOException {
+        Map<String, Long> out = new HashMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    if (!Files.readString(task.resolve("comm")).startsWith(namePrefix)) {
+                        continue;
+                    }
+                    for (String line : Files.readAllLines(task.resolve("status"))) {
+                        if (line.startsWith("voluntary_ctxt_switches:")) {
+                            out.put(task.getFileName().toString(), Long.parseLong(line.split("\\s+")[1]));
+                        }
+                    }
+                } catch (IOException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return out;
+    }
+
+    private static ObjectData object() {
+        return ObjectData.newBuilder().setId(java.util.UUID.randomUUID().toString()).setPropertiesJson("{}").build();
+    }
+}
