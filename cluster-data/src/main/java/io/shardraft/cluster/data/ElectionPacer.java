@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -68,8 +69,10 @@ import org.apache.logging.log4j.Logger;
  * </ul>
  * Otherwise (the group is gone for good from a node that answers, without handing over) idle followers find out
  * after two idle heartbeats instead of two heartbeats. The leader's quorum check runs every half of the election
- * timeout the pacer set (JRaft keeps the period the node started with). Idle followers whose leader is heard are
- * looked at every {@link #IDLE_FOLLOWER_SWEEPS} sweeps only. Safety does not depend on any of this: Raft's votes and
+ * timeout the pacer set (JRaft keeps the period the node started with). Idle followers whose leader is heard, and
+ * idle leaders already heartbeating at the idle period with every follower keeping up, are looked at every
+ * {@link #QUIET_SWEEPS} sweeps only (a quiet leader's last log index is still read at every sweep, so a write wakes
+ * it as fast as before). Safety does not depend on any of this: Raft's votes and
  * terms do not use timeouts, a timeout only decides when an election starts.
  */
 public final class ElectionPacer implements AutoCloseable {
@@ -79,11 +82,15 @@ public final class ElectionPacer implements AutoCloseable {
     /** Ticks between sweeps while no peer's suspicion changes. */
     static final int SWEEP_TICKS = 5;
     /**
-     * An idle follower whose leader is heard is looked at every this many sweeps only (unless a peer's suspicion
-     * changes): nothing about it needs a quick answer (it allows its leader two idle heartbeats of silence, and a
-     * write it sees only makes it expect short heartbeats, which a slow look only makes it more patient about).
+     * A quiet replica is looked at every this many sweeps only (unless a peer's suspicion changes): nothing about it
+     * needs a quick answer. An idle follower whose leader is heard allows its leader two idle heartbeats of silence,
+     * and a write it sees only makes it expect short heartbeats, which a slow look only makes it more patient about.
+     * An idle leader heartbeating at the idle period with every follower keeping up has nothing to change until a
+     * write (its last log index is read at every sweep for that) or a follower's failure, which JRaft retries at the
+     * idle period and the pacer then at most this many sweeps later. At 3,000 groups per node, sweeping the
+     * thousand leaders every sweep was most of the pacer's CPU and allocations.
      */
-    static final int IDLE_FOLLOWER_SWEEPS = 4;
+    static final int QUIET_SWEEPS = 4;
 
     private final NodeLiveness liveness;
     private final int electionMs;
@@ -297,22 +304,30 @@ public final class ElectionPacer implements AutoCloseable {
         if (suspects.equals(sweptSuspects) && ++ticksSinceSweep < SWEEP_TICKS) {
             return;
         }
-        boolean all = !suspects.equals(sweptSuspects) || ++sweeps % IDLE_FOLLOWER_SWEEPS == 0;
+        boolean all = !suspects.equals(sweptSuspects) || ++sweeps % QUIET_SWEEPS == 0;
         sweptSuspects = suspects;
         ticksSinceSweep = 0;
+        Predicate<PeerId> isSuspected = peer -> suspected(peer, suspects);
         for (Map.Entry<ShardStore, Pace> e : paced.entrySet()) {
-            if (!all && e.getValue().quietFollower) {
+            Pace p = e.getValue();
+            if (!all && (p.quietFollower || p.quietLeader && !wrote(e.getKey(), p))) {
                 continue;
             }
             try {
-                pace(e.getKey(), e.getValue(), suspects);
+                pace(e.getKey(), p, suspects, isSuspected);
             } catch (RuntimeException failed) {
                 LOG.debug("pacing {} failed: {}", e.getKey().config().groupId(), failed.toString());
             }
         }
     }
 
-    private void pace(ShardStore store, Pace p, Set<String> suspects) {
+    /** Whether a quiet leader's log has new entries since the pacer last looked (or its node is gone). */
+    private static boolean wrote(ShardStore store, Pace p) {
+        Node node = store.raftNode();
+        return node == null || node.getLastLogIndex() != p.lastIndex;
+    }
+
+    private void pace(ShardStore store, Pace p, Set<String> suspects, Predicate<PeerId> isSuspected) {
         Node node = store.raftNode();
         if (node == null) {
             return;
@@ -334,15 +349,14 @@ public final class ElectionPacer implements AutoCloseable {
         }
         boolean idle = idleGroups && now - p.movedAtMs >= idleAfterMs;
         boolean leader = node.isLeader();
-        if (leader && NodeInternals.restartFailedReplicators(node, peer -> suspected(peer, suspects)) > 0) {
+        if (leader && NodeInternals.restartFailedReplicators(node, isSuspected) > 0) {
             LOG.info("[{}] started the replicators it could not start when it was elected", store.config().groupId());
         }
         if (leader && idleGroups) {
             // every sweep, not only when the group goes idle or wakes: a follower that fails or restarts while its
             // group is idle is retried at the short period, so it is caught up as fast as in a busy group
             int beat = idle ? idleHeartbeatMs : heartbeatMs;
-            int lagging = NodeInternals.setReplicatorHeartbeat(node, beat, heartbeatMs,
-                    peer -> suspected(peer, suspects));
+            int lagging = NodeInternals.setReplicatorHeartbeat(node, beat, heartbeatMs, isSuspected);
             if (beat != p.heartbeatMs || lagging != p.lagging) {
                 LOG.debug("[{}] {}: heartbeat {} ms, {} lagging follower(s) at {} ms", store.config().groupId(),
                         idle ? "idle" : "busy", beat, lagging, heartbeatMs);
@@ -368,6 +382,8 @@ public final class ElectionPacer implements AutoCloseable {
         }
         p.leading = leader;
         p.quietFollower = !leader && wanted == idleElectionMs;
+        p.quietLeader = leader && wanted == idleElectionMs && p.heartbeatMs == idleHeartbeatMs && p.lagging == 0
+                && p.stepDownMs == wanted / 2;
     }
 
     /**
@@ -462,6 +478,11 @@ public final class ElectionPacer implements AutoCloseable {
         int lagging;
         /** Whether at the last tick it was an idle follower waiting the idle election timeout. */
         boolean quietFollower;
+        /**
+         * Whether at the last tick it was an idle leader with the idle election timeout and step-down period, its
+         * replicators at the idle heartbeat and none lagging.
+         */
+        boolean quietLeader;
         /** When (JRaft's monotonic ms) a pre-vote came from the address of the leader it followed; 0: none since. */
         volatile long leaderGoneAtMs;
 
