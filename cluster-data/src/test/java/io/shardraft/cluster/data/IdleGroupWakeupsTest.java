@@ -30,12 +30,15 @@ class IdleGroupWakeupsTest {
     private static final Duration WATCH = Duration.ofSeconds(12);
     /** How Linux names JRaft's log manager threads ("JRaft-LogManager-Disruptor-N", cut to 15 characters). */
     private static final String LOG_THREAD = "JRaft-LogManage";
+    /** JRaft's process-wide ReadIndex timeout scanner ("read-index.timeout.scanner"). */
+    private static final String READ_INDEX_SCANNER = "read-index.time";
 
     @TempDir
     Path dir;
 
     @Test
-    void theLogThreadsOfIdleGroupsDoNotWakeAndAWriteIsStillAppliedAtOnce() throws Exception {
+    void theLogThreadsOfIdleGroupsDoNotWakeTheReadTimeoutScannerTicksTenTimesASecondAndWritesStillGoThrough()
+            throws Exception {
         try (InProcessCluster cluster = new InProcessCluster(dir, 3, InProcessCluster.testSettings(),
                 (i, s, d) -> new MemoryHostShard())) {
             cluster.startAll();
@@ -47,17 +50,23 @@ class IdleGroupWakeupsTest {
             for (int i = 0; i < SHARDS; i++) {
                 cluster.registry(node).router(INDEX).putObject(shardName(i), object()).get(20, TimeUnit.SECONDS);
             }
-            Map<String, Long> before = wakeups(LOG_THREAD);
-            assertTrue(before.size() >= 3 * SHARDS, "one log thread per group replica, found " + before.size());
+            // a STRONG read starts JRaft's ReadIndex timeout scanner
+            cluster.registry(node).router(INDEX).read(shardName(0), ReadConsistency.STRONG, shard -> 0)
+                    .get(20, TimeUnit.SECONDS);
+            Map<String, Long> logBefore = wakeups(LOG_THREAD);
+            Map<String, Long> scannerBefore = wakeups(READ_INDEX_SCANNER);
+            assertTrue(logBefore.size() >= 3 * SHARDS, "one log thread per group replica, found " + logBefore.size());
+            assertEquals(1, scannerBefore.size(), "one ReadIndex timeout scanner per process");
 
             Thread.sleep(WATCH.toMillis());
 
-            Map<String, Long> after = wakeups(LOG_THREAD);
-            long woke = 0;
-            for (Map.Entry<String, Long> e : before.entrySet()) {
-                woke += after.getOrDefault(e.getKey(), e.getValue()) - e.getValue();
-            }
-            assertEquals(0, woke, "wake-ups of " + before.size() + " idle log threads in " + WATCH.toSeconds() + " s");
+            long logWoke = since(logBefore, wakeups(LOG_THREAD));
+            assertEquals(0, logWoke, "wake-ups of " + logBefore.size() + " idle log threads in " + WATCH.toSeconds()
+                    + " s");
+            long scannerWoke = since(scannerBefore, wakeups(READ_INDEX_SCANNER));
+            long ticks = WATCH.toMillis() / CoarseRaftTimerFactory.READ_INDEX_TICK_MS;
+            assertTrue(scannerWoke <= ticks * 3 / 2, "the ReadIndex timeout scanner woke " + scannerWoke + " times in "
+                    + WATCH.toSeconds() + " s, for " + ticks + " ticks");
 
             // the queue still wakes its thread for a write
             long t0 = System.nanoTime();
@@ -65,6 +74,14 @@ class IdleGroupWakeupsTest {
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             assertTrue(ms < 5_000, "a write to an idle group took " + ms + " ms");
         }
+    }
+
+    private static long since(Map<String, Long> before, Map<String, Long> after) {
+        long woke = 0;
+        for (Map.Entry<String, Long> e : before.entrySet()) {
+            woke += after.getOrDefault(e.getKey(), e.getValue()) - e.getValue();
+        }
+        return woke;
     }
 
     /** Voluntary context switches so far of each of this process's threads whose Linux name starts so, by thread id. */
