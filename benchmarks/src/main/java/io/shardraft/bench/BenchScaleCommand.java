@@ -49,6 +49,13 @@ final class BenchScaleCommand implements Callable<Integer> {
             description = "How long idle CPU and traffic are measured (default: ${DEFAULT-VALUE}).")
     int idleSeconds;
 
+    // Right after creation a node is still collecting the creation's garbage (a concurrent GC cycle over the grown
+    // heap, 40-60 s after the last index) and its groups are going idle; the second window measures the steady state.
+    @Option(names = "--settle", paramLabel = "SECONDS", defaultValue = "60",
+            description = "After the first idle window, wait this long and measure idle CPU again for --idle "
+                    + "seconds, the settled figure; 0 for no second window (default: ${DEFAULT-VALUE}).")
+    int settleSeconds;
+
     @Option(names = "--write-seconds", paramLabel = "SECONDS", defaultValue = "10",
             description = "Length of each write phase, 0 for none (default: ${DEFAULT-VALUE}).")
     int writeSeconds;
@@ -75,7 +82,7 @@ final class BenchScaleCommand implements Callable<Integer> {
         ScaleConfig config;
         try {
             config = new ScaleConfig(indexes, shards, replicas, parallel, Duration.ofSeconds(idleSeconds),
-                    Duration.ofSeconds(writeSeconds), clients,
+                    Duration.ofSeconds(settleSeconds), Duration.ofSeconds(writeSeconds), clients,
                     "scale-" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt()), keep,
                     Duration.ofSeconds(Math.max(1, timeoutSeconds)));
         } catch (IllegalArgumentException e) {

@@ -13,6 +13,7 @@ import io.shardraft.api.v1.WriteResponse;
 import io.shardraft.bench.ClosedLoop.OpFailure;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -66,22 +67,24 @@ final class ScaleBenchmark implements AutoCloseable {
         log.accept("created in " + createMillis + " ms; measuring " + config.idle().toSeconds() + " s idle");
         // let the elections' aftermath (first heartbeats, configuration entries) settle before measuring idle
         Thread.sleep(Math.min(5000, config.idle().toMillis()));
-        long[] cpu0 = new long[nodes.size()];
-        for (int i = 0; i < nodes.size(); i++) {
-            cpu0[i] = cpu(nodes.get(i));
-        }
         OptionalLong lo0 = NodeProcessProbe.loopbackBytes();
         long idle0 = System.nanoTime();
-        Thread.sleep(config.idle().toMillis());
+        double[] idle = idleCores(config.idle());
         double idleSeconds = (System.nanoTime() - idle0) / 1e9;
         OptionalLong lo1 = NodeProcessProbe.loopbackBytes();
+        double[] settled = new double[nodes.size()];
+        Arrays.fill(settled, -1);
+        if (!config.settle().isZero() && !config.idle().isZero()) {
+            log.accept("settling for " + config.settle().toSeconds() + " s; measuring " + config.idle().toSeconds()
+                    + " s idle again");
+            Thread.sleep(config.settle().toMillis());
+            settled = idleCores(config.idle());
+        }
         List<ScaleResult.Node> perNode = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {
             String n = nodes.get(i);
-            long cpu1 = cpu(n);
-            double cores = cpu0[i] < 0 || cpu1 < 0 || idleSeconds <= 0 ? -1 : (cpu1 - cpu0[i]) / 1000.0 / idleSeconds;
             perNode.add(new ScaleResult.Node(n, pids.getOrDefault(n, -1L), before.get(i)[0], threads(n),
-                    before.get(i)[1], heap(n), cores));
+                    before.get(i)[1], heap(n), idle[i], settled[i]));
         }
         double loopback = lo0.isPresent() && lo1.isPresent() && idleSeconds > 0
                 ? (lo1.getAsLong() - lo0.getAsLong()) / idleSeconds : -1;
@@ -96,6 +99,23 @@ final class ScaleBenchmark implements AutoCloseable {
         }
         return new ScaleResult(config.indexes(), config.shards(), config.replicas(), groupsPerNode, createMillis,
                 perNode, loopback, single, spread, errors.get());
+    }
+
+    /** Each node's CPU over {@code window} in cores (-1 where unknown). */
+    private double[] idleCores(Duration window) throws InterruptedException {
+        long[] cpu0 = new long[nodes.size()];
+        for (int i = 0; i < nodes.size(); i++) {
+            cpu0[i] = cpu(nodes.get(i));
+        }
+        long t0 = System.nanoTime();
+        Thread.sleep(window.toMillis());
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double[] cores = new double[nodes.size()];
+        for (int i = 0; i < nodes.size(); i++) {
+            long cpu1 = cpu(nodes.get(i));
+            cores[i] = cpu0[i] < 0 || cpu1 < 0 || seconds <= 0 ? -1 : (cpu1 - cpu0[i]) / 1000.0 / seconds;
+        }
+        return cores;
     }
 
     private long threads(String node) {

@@ -13,7 +13,8 @@ import java.util.Locale;
  *
  * @param groupsPerNode     group replicas each node carries
  * @param createMillis      from the first CreateIndex to every shard of every index having a leader
- * @param nodes             per node: threads, heap and idle CPU, before the indexes and with them
+ * @param nodes             per node: threads, heap and idle CPU (right after creation, and settled), before the
+ *                          indexes and with them
  * @param loopbackBytesPerSec loopback traffic while idle (the whole machine: heartbeats of every group, and
  *                          anything else running); -1 if unknown
  * @param singleIndex       puts per second into one index
@@ -24,7 +25,7 @@ record ScaleResult(int indexes, int shards, int replicas, int groupsPerNode, lon
 
     /** One node's figures. */
     record Node(String id, long pid, long threadsBefore, long threadsAfter, long heapBefore, long heapAfter,
-            double idleCpuCores) {
+            double idleCpuCores, double settledIdleCpuCores) {
     }
 
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -38,15 +39,16 @@ record ScaleResult(int indexes, int shards, int replicas, int groupsPerNode, lon
                 replicas, groupsPerNode);
         out.printf(Locale.ROOT, "created (every shard led) in %.1f s (%.1f ms per group replica per node)%n",
                 createMillis / 1000.0, groupsPerNode == 0 ? 0 : createMillis / (double) groupsPerNode);
-        out.printf(Locale.ROOT, "%-8s %8s %8s %10s %12s %12s %14s %14s%n", "node", "threads", "thr/grp", "heap MiB",
-                "heap KiB/grp", "idle CPU %", "before MiB", "before thr");
+        out.printf(Locale.ROOT, "%-8s %8s %8s %10s %12s %12s %14s %14s %14s%n", "node", "threads", "thr/grp",
+                "heap MiB", "heap KiB/grp", "idle CPU %", "settled CPU %", "before MiB", "before thr");
         for (Node n : nodes) {
-            out.printf(Locale.ROOT, "%-8s %8s %8s %10s %12s %12s %14s %14s%n", n.id(), fmt(n.threadsAfter()),
+            out.printf(Locale.ROOT, "%-8s %8s %8s %10s %12s %12s %14s %14s %14s%n", n.id(), fmt(n.threadsAfter()),
                     fmtD(perGroup(n.threadsBefore(), n.threadsAfter(), groupsPerNode), 2),
                     fmtD(n.heapAfter() < 0 ? -1 : n.heapAfter() / 1048576.0, 1),
                     fmtD(perGroup(n.heapBefore(), n.heapAfter(), groupsPerNode) < 0 ? -1
                             : perGroup(n.heapBefore(), n.heapAfter(), groupsPerNode) / 1024, 1),
                     fmtD(n.idleCpuCores() < 0 ? -1 : n.idleCpuCores() * 100, 1),
+                    fmtD(n.settledIdleCpuCores() < 0 ? -1 : n.settledIdleCpuCores() * 100, 1),
                     fmtD(n.heapBefore() < 0 ? -1 : n.heapBefore() / 1048576.0, 1), fmt(n.threadsBefore()));
         }
         out.printf(Locale.ROOT, "idle loopback traffic (whole machine): %s KiB/s%n",
@@ -77,7 +79,8 @@ record ScaleResult(int indexes, int shards, int replicas, int groupsPerNode, lon
                     .put("threads_per_group", perGroup(n.threadsBefore(), n.threadsAfter(), groupsPerNode))
                     .put("heap_before_bytes", n.heapBefore()).put("heap_after_bytes", n.heapAfter())
                     .put("heap_per_group_bytes", perGroup(n.heapBefore(), n.heapAfter(), groupsPerNode))
-                    .put("idle_cpu_cores", n.idleCpuCores());
+                    .put("idle_cpu_cores", n.idleCpuCores())
+                    .put("settled_idle_cpu_cores", n.settledIdleCpuCores());
         }
         try {
             return MAPPER.writeValueAsString(o);
