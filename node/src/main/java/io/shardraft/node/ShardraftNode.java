@@ -4,6 +4,7 @@ import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.shardraft.node.api.InlineWriteCalls;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.shardraft.cluster.data.Registry;
@@ -73,6 +74,7 @@ public final class ShardraftNode implements AutoCloseable {
         this.server = NettyServerBuilder
                 .forAddress(new InetSocketAddress(config.bindHost(), config.self().grpcPort()))
                 .maxInboundMessageSize(config.settings().maxMessageBytes())
+                .callExecutor(new InlineWriteCalls())
                 .addService(new ShardReplicationServer(registry))
                 .addService(new IndexServiceImpl(metadata, registry, nodes, scheduler))
                 .addService(io.grpc.ServerInterceptors.intercept(ObjectServices.create(config, database, metadata,
