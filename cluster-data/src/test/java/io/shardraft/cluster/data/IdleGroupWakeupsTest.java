@@ -53,6 +53,16 @@ class IdleGroupWakeupsTest {
             // a STRONG read starts JRaft's ReadIndex timeout scanner
             cluster.registry(node).router(INDEX).read(shardName(0), ReadConsistency.STRONG, shard -> 0)
                     .get(20, TimeUnit.SECONDS);
+            // every replica has stored and applied every entry: no log thread has work left
+            for (int i = 0; i < SHARDS; i++) {
+                String shard = shardName(i);
+                InProcessCluster.awaitTrue(() -> cluster.nodeIds().stream().map(id -> cluster.store(id, INDEX, shard)
+                                .raftNode()).allMatch(n -> n.getLastAppliedLogIndex() == n.getLastLogIndex())
+                                && cluster.nodeIds().stream().map(id -> cluster.store(id, INDEX, shard).raftNode()
+                                .getLastAppliedLogIndex()).distinct().count() == 1,
+                        WAIT, () -> shard + " not applied on every replica");
+            }
+            Thread.sleep(500);
             Map<String, Long> logBefore = wakeups(LOG_THREAD);
             Map<String, Long> scannerBefore = wakeups(READ_INDEX_SCANNER);
             assertTrue(logBefore.size() >= 3 * SHARDS, "one log thread per group replica, found " + logBefore.size());
