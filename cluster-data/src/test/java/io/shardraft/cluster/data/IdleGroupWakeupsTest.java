@@ -4,7 +4,6 @@ import static io.shardraft.cluster.testing.InProcessCluster.shardName;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.shardraft.api.v1.ObjectData;
 import io.shardraft.cluster.testing.InProcessCluster;
 import io.shardraft.cluster.testing.MemoryHostShard;
 import java.io.IOException;
@@ -48,7 +47,7 @@ class IdleGroupWakeupsTest {
             }
             String node = cluster.nodeIds().get(0);
             for (int i = 0; i < SHARDS; i++) {
-                cluster.registry(node).router(INDEX).putObject(shardName(i), object()).get(20, TimeUnit.SECONDS);
+                cluster.registry(node).router(INDEX).putObject(shardName(i), InProcessCluster.newObject()).get(20, TimeUnit.SECONDS);
             }
             // a STRONG read starts JRaft's ReadIndex timeout scanner
             cluster.registry(node).router(INDEX).read(shardName(0), ReadConsistency.STRONG, shard -> 0)
@@ -80,7 +79,7 @@ class IdleGroupWakeupsTest {
 
             // the queue still wakes its thread for a write
             long t0 = System.nanoTime();
-            cluster.registry(node).router(INDEX).putObject(shardName(0), object()).get(20, TimeUnit.SECONDS);
+            cluster.registry(node).router(INDEX).putObject(shardName(0), InProcessCluster.newObject()).get(20, TimeUnit.SECONDS);
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             assertTrue(ms < 5_000, "a write to an idle group took " + ms + " ms");
         }
@@ -114,9 +113,5 @@ class IdleGroupWakeupsTest {
             }
         }
         return out;
-    }
-
-    private static ObjectData object() {
-        return ObjectData.newBuilder().setId(java.util.UUID.randomUUID().toString()).setPropertiesJson("{}").build();
     }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import eu.rekawek.toxiproxy.Proxy;
 import io.shardraft.api.v1.CommandResult;
-import io.shardraft.api.v1.ObjectData;
 import io.shardraft.cluster.error.ReplicationException;
 import io.shardraft.cluster.rpc.ShardReplicationClient;
 import io.shardraft.cluster.testing.InProcessCluster;
@@ -16,7 +15,6 @@ import io.shardraft.testkit.ToxiproxyServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -29,10 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 class PeerRoutesTest {
     @TempDir
     Path dir;
-
-    static ObjectData object() {
-        return ObjectData.newBuilder().setId(UUID.randomUUID().toString()).setPropertiesJson("{}").build();
-    }
 
     /**
      * Starts the cluster with every connection to node3 through the two proxies, creates a one-shard index and
@@ -65,7 +59,7 @@ class PeerRoutesTest {
             String shard = shardName(0);
             String leader = startWithNode3Behind(cluster, raft, grpc, "routed");
             Router router = cluster.registry(leader).router("routed");
-            CommandResult first = router.putObject(shard, object()).get(20, TimeUnit.SECONDS);
+            CommandResult first = router.putObject(shard, InProcessCluster.newObject()).get(20, TimeUnit.SECONDS);
             cluster.awaitApplied("routed", shard, first.getLogIndex(), Duration.ofSeconds(20));
 
             // cut the only way to node3's Raft port: the quorum goes on, node3 stops receiving
@@ -73,7 +67,7 @@ class PeerRoutesTest {
             long node3Before = cluster.store("node3", "routed", shard).lastAppliedIndex();
             long last = 0;
             for (int i = 0; i < 5; i++) {
-                last = router.putObject(shard, object()).get(20, TimeUnit.SECONDS).getLogIndex();
+                last = router.putObject(shard, InProcessCluster.newObject()).get(20, TimeUnit.SECONDS).getLogIndex();
             }
             Thread.sleep(500);
             assertEquals(node3Before, cluster.store("node3", "routed", shard).lastAppliedIndex(),
@@ -122,11 +116,11 @@ class PeerRoutesTest {
             for (int cycle = 1; cycle <= 3; cycle++) {
                 cluster.stop("node3");
                 for (int i = 0; i < 5; i++) {
-                    router.putObject(shard, object()).get(20, TimeUnit.SECONDS);
+                    router.putObject(shard, InProcessCluster.newObject()).get(20, TimeUnit.SECONDS);
                 }
                 Thread.sleep(1000); // the leader keeps dialling node3 through the proxy, which closes each connection
                 cluster.start("node3");
-                long last = router.putObject(shard, object()).get(20, TimeUnit.SECONDS).getLogIndex();
+                long last = router.putObject(shard, InProcessCluster.newObject()).get(20, TimeUnit.SECONDS).getLogIndex();
                 cluster.awaitApplied("restart", shard, last, Duration.ofSeconds(10));
             }
         }

@@ -11,7 +11,6 @@ import com.alipay.sofa.jraft.Status;
 import com.alipay.sofa.jraft.core.NodeImpl;
 import com.alipay.sofa.jraft.entity.PeerId;
 import eu.rekawek.toxiproxy.Proxy;
-import io.shardraft.api.v1.ObjectData;
 import io.shardraft.cluster.testing.InProcessCluster;
 import io.shardraft.cluster.testing.MemoryHostShard;
 import io.shardraft.testkit.ToxiproxyServer;
@@ -25,7 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -123,7 +121,7 @@ class QuietGroupsTest {
             Node follower = cluster.store(followers.get(0), INDEX, SHARD).raftNode();
             InProcessCluster.awaitTrue(() -> NodeInternals.leaderSilenceMs(follower) < 100, WAIT,
                     () -> "no idle heartbeat seen");
-            cluster.registry(followers.get(0)).router(INDEX).putObject(SHARD, object()).get(20, TimeUnit.SECONDS);
+            cluster.registry(followers.get(0)).router(INDEX).putObject(SHARD, InProcessCluster.newObject()).get(20, TimeUnit.SECONDS);
             InProcessCluster.awaitTrue(() -> allEqual(NodeInternals.replicatorHeartbeats(leaderNode), 1000, 2),
                     WAIT, () -> "the write never woke the leader's replicators: "
                             + Arrays.toString(NodeInternals.replicatorHeartbeats(leaderNode)));
@@ -181,7 +179,7 @@ class QuietGroupsTest {
             cluster.stop(follower);
             // written while the follower is down, so it has entries to catch up; then the group goes idle
             for (int i = 0; i < 5; i++) {
-                cluster.registry(leader).router(INDEX).putObject(SHARD, object()).get(20, TimeUnit.SECONDS);
+                cluster.registry(leader).router(INDEX).putObject(SHARD, InProcessCluster.newObject()).get(20, TimeUnit.SECONDS);
             }
             InProcessCluster.awaitTrue(() -> cluster.registry(leader).pacer().idle(leaderStore), WAIT,
                     () -> "the group never went idle");
@@ -237,7 +235,7 @@ class QuietGroupsTest {
                     () -> next + " never took over");
             ShardStore leaderStore = cluster.store(next, INDEX, SHARD);
             for (int i = 0; i < 5; i++) {
-                cluster.registry(next).router(INDEX).putObject(SHARD, object()).get(20, TimeUnit.SECONDS);
+                cluster.registry(next).router(INDEX).putObject(SHARD, InProcessCluster.newObject()).get(20, TimeUnit.SECONDS);
             }
             InProcessCluster.awaitTrue(() -> cluster.registry(next).pacer().idle(leaderStore), WAIT,
                     () -> "the group never went idle");
@@ -380,7 +378,7 @@ class QuietGroupsTest {
                     () -> "no new leader among " + others + " within " + WAIT + " (the quiet timeout is " + QUIET + ")");
             String now = leaderAmong(cluster, others).orElseThrow();
             // the new leader commits with the other follower, without the cut-off node
-            cluster.registry(now).router(INDEX).putObject(SHARD, object()).get(20, TimeUnit.SECONDS);
+            cluster.registry(now).router(INDEX).putObject(SHARD, InProcessCluster.newObject()).get(20, TimeUnit.SECONDS);
         }
     }
 
@@ -501,7 +499,7 @@ class QuietGroupsTest {
             InProcessCluster.awaitTrue(() -> leaderAmong(cluster, others).isPresent(), WAIT,
                     () -> "no new leader among " + others + " after the leader's group stopped");
             String second = leaderAmong(cluster, others).orElseThrow();
-            cluster.registry(second).router(INDEX).putObject(SHARD, object()).get(20, TimeUnit.SECONDS);
+            cluster.registry(second).router(INDEX).putObject(SHARD, InProcessCluster.newObject()).get(20, TimeUnit.SECONDS);
 
             // the whole node of the new leader shuts down: the last replica left takes over
             List<String> left = others.stream().filter(id -> !id.equals(second)).toList();
@@ -568,9 +566,5 @@ class QuietGroupsTest {
             }
         }
         return Optional.empty();
-    }
-
-    private static ObjectData object() {
-        return ObjectData.newBuilder().setId(UUID.randomUUID().toString()).setPropertiesJson("{}").build();
     }
 }

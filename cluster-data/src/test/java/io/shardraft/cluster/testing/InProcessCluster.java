@@ -3,6 +3,7 @@ package io.shardraft.cluster.testing;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.shardraft.api.v1.ObjectData;
 import io.shardraft.cluster.data.IndexRaft;
 import io.shardraft.cluster.data.NodeAddress;
 import io.shardraft.cluster.data.RaftSettings;
@@ -24,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -71,6 +73,11 @@ public final class InProcessCluster implements AutoCloseable {
                 .applyTimeout(Duration.ofSeconds(10))
                 .retryBudget(Duration.ofSeconds(10))
                 .build();
+    }
+
+    /** An object with a random id and empty properties: a write that any shard accepts. */
+    public static ObjectData newObject() {
+        return ObjectData.newBuilder().setId(UUID.randomUUID().toString()).setPropertiesJson("{}").build();
     }
 
     public static InProcessCluster startMemory(Path baseDir, int nodes) {

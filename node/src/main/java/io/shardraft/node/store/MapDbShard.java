@@ -742,8 +742,7 @@ public final class MapDbShard implements HostShard {
     @Override
     public SnapshotSave startSnapshot(Path dir) throws IOException {
         if (transactional) {
-            saveSnapshot(dir);
-            return SnapshotSave.DONE;
+            return HostShard.super.startSnapshot(dir); // written here, as every host's default
         }
         Files.createDirectories(dir);
         Path file = dir.resolve(SnapshotFile.FILE_NAME);
