@@ -11,10 +11,12 @@ import java.util.List;
  * @param index    the index to create (and drop afterwards unless {@code keep})
  * @param keys     objects pre-loaded for the workloads that read or patch existing objects
  * @param timeout  deadline of every call
+ * @param coalesce whether shardraft's concurrent puts to a node share calls (its client's {@code PutCoalescer});
+ *                 off, each put is its own Put call
  */
 record BenchConfig(Workload workload, List<Integer> clients, Duration duration, long maxRequests, Duration warmup,
         int batch, Payload payload, Target target, int shards, int replicas, int keys, String index, boolean keep,
-        Duration timeout) {
+        Duration timeout, boolean coalesce) {
 
     static final Duration MAX_DURATION = Duration.ofHours(1);
     static final long MAX_REQUESTS = 100_000_000L;

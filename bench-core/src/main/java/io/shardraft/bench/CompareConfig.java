@@ -53,6 +53,6 @@ record CompareConfig(List<String> systems, List<Workload> workloads, List<Intege
     private static BenchConfig benchConfig(Workload w, List<Integer> clients, Duration duration, Duration warmup,
             int batch, Payload payload, int keys, Duration timeout) {
         return new BenchConfig(w, clients, duration, BenchConfig.MAX_REQUESTS, warmup, batch, payload, Target.LEADER,
-                3, 3, keys, "compare-" + w.cliName() + "-" + Long.toHexString(System.nanoTime()), false, timeout);
+                3, 3, keys, "compare-" + w.cliName() + "-" + Long.toHexString(System.nanoTime()), false, timeout, true);
     }
 }

@@ -81,6 +81,12 @@ final class BenchRunCommand implements Callable<Integer> {
     @Option(names = "--keep", description = "Keep the index after the run.")
     boolean keep;
 
+    @Option(names = "--coalesce", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Concurrent puts to a node share BatchPut calls, each with its own result (the client's "
+                    + "PutCoalescer, as RheaKV's client batches); --no-coalesce sends each put as its own Put call "
+                    + "(default: coalesce).")
+    boolean coalesce;
+
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of the payload (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -177,7 +183,7 @@ final class BenchRunCommand implements Callable<Integer> {
         try {
             return new BenchConfig(w, clients, duration, ops != null ? ops : BenchConfig.MAX_REQUESTS,
                     seconds(warmupSeconds), batch, new Payload(propsBytes, dims, seed), t, shards, replicas, keys, name,
-                    keep, seconds(timeoutSeconds));
+                    keep, seconds(timeoutSeconds), coalesce);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }

@@ -1,5 +1,6 @@
 package io.shardraft.bench;
 
+import com.google.common.util.concurrent.MoreExecutors;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -10,11 +11,13 @@ import io.shardraft.api.v1.ClusterStatusResponse;
 import io.shardraft.api.v1.IndexServiceGrpc;
 import io.shardraft.api.v1.NodeStatus;
 import io.shardraft.api.v1.ObjectServiceGrpc;
+import io.shardraft.node.client.PutCoalescer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,6 +30,7 @@ final class ClusterConnection implements AutoCloseable {
 
     private final Map<String, ManagedChannel> channels = new LinkedHashMap<>();
     private final Map<String, Address> addresses = new LinkedHashMap<>();
+    private final Map<String, PutCoalescer> coalescers = new ConcurrentHashMap<>();
     private final Duration timeout;
 
     private ClusterConnection(Duration timeout) {
@@ -93,6 +97,24 @@ final class ClusterConnection implements AutoCloseable {
         return ObjectServiceGrpc.newBlockingStub(require(node))
                 .withMaxOutboundMessageSize(MAX_MESSAGE_BYTES)
                 .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The node's put coalescer (one per node, made on first use), its calls with this connection's deadline. Its
+     * callbacks only complete futures and start the next call, so they run on the transport's thread (no hop to
+     * gRPC's executor before the waiting client is woken).
+     */
+    PutCoalescer coalescer(String node) {
+        return coalescers.computeIfAbsent(node, n -> new PutCoalescer(ObjectServiceGrpc.newStub(require(n))
+                .withExecutor(MoreExecutors.directExecutor()).withMaxOutboundMessageSize(MAX_MESSAGE_BYTES),
+                PutCoalescer.Settings.DEFAULT.withCallTimeout(timeout)));
+    }
+
+    /** Puts per call of the coalescers so far, all nodes together (NaN before any call). */
+    double putsPerCall() {
+        long calls = coalescers.values().stream().mapToLong(PutCoalescer::calls).sum();
+        return calls == 0 ? Double.NaN
+                : (double) coalescers.values().stream().mapToLong(PutCoalescer::sentPuts).sum() / calls;
     }
 
     private ManagedChannel require(String node) {

@@ -33,6 +33,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -253,9 +254,26 @@ final class LoadGenerator implements AutoCloseable {
 
         private int put() throws OpFailure {
             ObjectData o = config.payload().object(nextObject.getAndIncrement());
+            if (config.coalesce()) {
+                return check(coalescedPut(nodeFor(o.getId()), o));
+            }
             WriteResponse r = cluster.objects(nodeFor(o.getId())).put(PutRequest.newBuilder().setIndex(config.index())
                     .setObject(o).build());
             return check(r.getResult());
+        }
+
+        private ItemResult coalescedPut(String node, ObjectData o) throws OpFailure {
+            try {
+                return cluster.coalescer(node).put(config.index(), PutObject.newBuilder().setObject(o).build()).get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new OpFailure("INTERRUPTED");
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof StatusRuntimeException s) {
+                    throw s;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
         }
 
         /** A batch goes to the leader of its first object's shard (leader target); the node splits it by shard. */
@@ -325,6 +343,9 @@ final class LoadGenerator implements AutoCloseable {
         for (int c : config.clients()) {
             log.accept("running " + config.workload().cliName() + " with " + c + " client" + (c == 1 ? "" : "s"));
             results.add(run(c));
+            if (config.coalesce() && (config.workload() == Workload.PUT || config.workload() == Workload.MIXED)) {
+                log.accept(String.format(java.util.Locale.ROOT, "puts per call so far: %.1f", cluster.putsPerCall()));
+            }
         }
         return results;
     }

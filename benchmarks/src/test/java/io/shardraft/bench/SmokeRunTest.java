@@ -55,7 +55,7 @@ class SmokeRunTest {
     static BenchConfig config(Workload w, Target target, List<Integer> clients) {
         return new BenchConfig(w, clients, Duration.ofSeconds(20), 40, Duration.ofMillis(200), 20,
                 new Payload(128, 8, 7), target, 3, 3, 100, "smoke-" + w.cliName() + "-" + target.cliName(), false,
-                Duration.ofSeconds(20));
+                Duration.ofSeconds(20), true);
     }
 
     @ParameterizedTest
@@ -97,6 +97,11 @@ class SmokeRunTest {
         assertEquals(0, json.get(1).get("errors").asLong());
         assertEquals(3, Files.readAllLines(csv).size());
         assertTrue(Files.size(png) > 0);
+
+        BenchRun single = BenchRun.of("bench", "run", "--node", seed().toString(), "--workload", "put", "--clients", "4",
+                "--ops", "30", "--warmup", "0", "--dims", "4", "--no-coalesce", "--json");
+        assertEquals(0, single.exitCode(), single.err());
+        assertEquals(0, new ObjectMapper().readTree(single.out()).get(0).get("errors").asLong(), single.out());
 
         BenchRun table = BenchRun.of("bench", "run", "--node", seed().toString(), "--workload", "get-strong",
                 "--ops", "20", "--warmup", "0", "--keys", "50");
