@@ -52,21 +52,25 @@ public final class PutCoalescer {
     /**
      * @param window      calls in flight per index at most (1 to 64)
      * @param maxItems    puts per call at most (1 to 10,000)
+     * @param maxQueued   puts waiting per index at most (beyond, a put fails at once with RESOURCE_EXHAUSTED rather
+     *                    than grow the queue of a node that cannot keep up; 1 to 1,000,000)
      * @param maxBytes    serialized puts per call at most, bytes (1 KiB to 64 MiB; a larger single put is sent alone)
-     * @param callTimeout deadline of each call
+     * @param callTimeout deadline of each call (a put waits at most for the call in flight, then for its own)
      */
-    public record Settings(int window, int maxItems, int maxBytes, Duration callTimeout) {
+    public record Settings(int window, int maxItems, int maxQueued, int maxBytes, Duration callTimeout) {
         /**
-         * One call in flight per index, 256 puts or 1 MiB per call, 30 s deadline. One call rather than two: on the
+         * One call in flight per index, 256 puts or 1 MiB per call, 100,000 puts waiting, 30 s deadline. One call rather than two: on the
          * reference 2-core host, put@64 to the leaders ran at 5,300-6,250 puts/s with one (about 10 puts per call)
          * and 4,900-5,600 with two (3-5 per call); each call costs the node a Raft entry of fixed cost.
          */
-        public static final Settings DEFAULT = new Settings(1, 256, 1 << 20, Duration.ofSeconds(30));
+        public static final Settings DEFAULT = new Settings(1, 256, 100_000, 1 << 20, Duration.ofSeconds(30));
 
         public Settings {
             Preconditions.checkArgument(window >= 1 && window <= 64, "window must be in 1..64, got %s", window);
             Preconditions.checkArgument(maxItems >= 1 && maxItems <= 10_000, "maxItems must be in 1..10000, got %s",
                     maxItems);
+            Preconditions.checkArgument(maxQueued >= 1 && maxQueued <= 1_000_000,
+                    "maxQueued must be in 1..1000000, got %s", maxQueued);
             Preconditions.checkArgument(maxBytes >= 1024 && maxBytes <= 64 << 20,
                     "maxBytes must be in 1 KiB..64 MiB, got %s", maxBytes);
             Objects.requireNonNull(callTimeout, "callTimeout");
@@ -75,7 +79,7 @@ public final class PutCoalescer {
         }
 
         public Settings withCallTimeout(Duration timeout) {
-            return new Settings(window, maxItems, maxBytes, timeout);
+            return new Settings(window, maxItems, maxQueued, maxBytes, timeout);
         }
     }
 
@@ -137,6 +141,12 @@ public final class PutCoalescer {
         void submit(Pending p) {
             List<List<Pending>> calls;
             synchronized (this) {
+                if (queue.size() >= settings.maxQueued()) {
+                    p.result().completeExceptionally(Status.RESOURCE_EXHAUSTED.withDescription(settings.maxQueued()
+                            + " puts to index '" + index + "' already wait for this node; it is not keeping up")
+                            .asRuntimeException());
+                    return;
+                }
                 queue.add(p);
                 calls = takeCalls();
             }

@@ -83,8 +83,12 @@ class PutCoalescerTest {
     }
 
     private PutCoalescer coalescer(int window, int maxItems) {
+        return coalescer(window, maxItems, 1000);
+    }
+
+    private PutCoalescer coalescer(int window, int maxItems, int maxQueued) {
         return new PutCoalescer(ObjectServiceGrpc.newStub(channel),
-                new PutCoalescer.Settings(window, maxItems, 1 << 20, Duration.ofSeconds(20)));
+                new PutCoalescer.Settings(window, maxItems, maxQueued, 1 << 20, Duration.ofSeconds(20)));
     }
 
     private static PutObject put(String id) {
@@ -283,12 +287,35 @@ class PutCoalescerTest {
     }
 
     @Test
+    void aPutBeyondTheQueueBoundFailsAtOnceAndTheQueuedOnesStillLeave() throws Exception {
+        PutCoalescer c = coalescer(1, 256, 5);
+        c.put("docs", put("hold"));
+        Call held = next();
+        List<CompletableFuture<ItemResult>> queued = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            queued.add(c.put("docs", put("q" + i)));
+        }
+        CompletableFuture<ItemResult> refused = c.put("docs", put("late"));
+        ExecutionException e = assertThrows(ExecutionException.class, () -> refused.get(1, TimeUnit.SECONDS));
+        Status s = ((StatusRuntimeException) e.getCause()).getStatus();
+        assertEquals(Status.Code.RESOURCE_EXHAUSTED, s.getCode());
+        assertEquals("5 puts to index 'docs' already wait for this node; it is not keeping up", s.getDescription());
+        ok(held, 1);
+        Call batch = next();
+        assertEquals(List.of("q0", "q1", "q2", "q3", "q4"), batch.ids());
+        ok(batch, 2);
+        assertEquals(6, await(queued.get(4)).getVersion());
+    }
+
+    @Test
     void settingsAreValidated() {
         assertEquals("window must be in 1..64, got 0", assertThrows(IllegalArgumentException.class,
-                () -> new PutCoalescer.Settings(0, 1, 4096, Duration.ofSeconds(1))).getMessage());
+                () -> new PutCoalescer.Settings(0, 1, 1, 4096, Duration.ofSeconds(1))).getMessage());
         assertEquals("maxItems must be in 1..10000, got 0", assertThrows(IllegalArgumentException.class,
-                () -> new PutCoalescer.Settings(1, 0, 4096, Duration.ofSeconds(1))).getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new PutCoalescer.Settings(1, 1, 100, Duration.ofSeconds(1)));
-        assertThrows(IllegalArgumentException.class, () -> new PutCoalescer.Settings(1, 1, 4096, Duration.ZERO));
+                () -> new PutCoalescer.Settings(1, 0, 1, 4096, Duration.ofSeconds(1))).getMessage());
+        assertEquals("maxQueued must be in 1..1000000, got 0", assertThrows(IllegalArgumentException.class,
+                () -> new PutCoalescer.Settings(1, 1, 0, 4096, Duration.ofSeconds(1))).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new PutCoalescer.Settings(1, 1, 1, 100, Duration.ofSeconds(1)));
+        assertThrows(IllegalArgumentException.class, () -> new PutCoalescer.Settings(1, 1, 1, 4096, Duration.ZERO));
     }
 }
