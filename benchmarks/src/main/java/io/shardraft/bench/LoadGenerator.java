@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
@@ -344,7 +345,7 @@ final class LoadGenerator implements AutoCloseable {
             log.accept("running " + config.workload().cliName() + " with " + c + " client" + (c == 1 ? "" : "s"));
             results.add(run(c));
             if (config.coalesce() && (config.workload() == Workload.PUT || config.workload() == Workload.MIXED)) {
-                log.accept(String.format(java.util.Locale.ROOT, "puts per call so far: %.1f", cluster.putsPerCall()));
+                log.accept(String.format(Locale.ROOT, "puts per call so far: %.1f", cluster.putsPerCall()));
             }
         }
         return results;

@@ -122,6 +122,21 @@ class PutCoalescerTest {
         }
     }
 
+    /** A first put ("hold") whose call is held, the puts queued behind it, and the call they left in once it returned. */
+    private record Queued(CompletableFuture<ItemResult> first, List<CompletableFuture<ItemResult>> futures, Call call) {
+    }
+
+    private Queued queuedBehindAHeldCall(PutCoalescer c, String... ids) throws InterruptedException {
+        CompletableFuture<ItemResult> first = c.put("docs", put("hold"));
+        Call held = next();
+        List<CompletableFuture<ItemResult>> futures = new ArrayList<>();
+        for (String id : ids) {
+            futures.add(c.put("docs", put(id)));
+        }
+        ok(held, 1);
+        return new Queued(first, futures, next());
+    }
+
     private static ItemResult await(CompletableFuture<ItemResult> f) throws Exception {
         return f.get(10, TimeUnit.SECONDS);
     }
@@ -167,15 +182,9 @@ class PutCoalescerTest {
 
     @Test
     void twoPutsOfOneIdNeverShareACallAndACallHoldsAtMostMaxItems() throws Exception {
-        PutCoalescer c = coalescer(1, 3);
-        c.put("docs", put("hold"));
-        Call held = next();
-        List<CompletableFuture<ItemResult>> fs = new ArrayList<>();
-        for (String id : List.of("a", "b", "a", "c", "d", "e", "f")) {
-            fs.add(c.put("docs", put(id)));
-        }
-        ok(held, 1);
-        Call first = next();
+        Queued q = queuedBehindAHeldCall(coalescer(1, 3), "a", "b", "a", "c", "d", "e", "f");
+        List<CompletableFuture<ItemResult>> fs = q.futures();
+        Call first = q.call();
         assertEquals(List.of("a", "b"), first.ids(), "the second put of a waits for the next call");
         ok(first, 10);
         Call second = next();
@@ -218,20 +227,15 @@ class PutCoalescerTest {
     @Test
     void aFailedCallFailsEveryPutInItWithItsStatus() throws Exception {
         PutCoalescer c = coalescer(1, 256);
-        CompletableFuture<ItemResult> first = c.put("docs", put("a"));
-        Call held = next();
-        CompletableFuture<ItemResult> b = c.put("docs", put("b"));
-        CompletableFuture<ItemResult> d = c.put("docs", put("d"));
-        ok(held, 1);
-        Call batch = next();
-        batch.out().onError(Status.UNAVAILABLE.withDescription("leader lost").asRuntimeException());
-        for (CompletableFuture<ItemResult> f : List.of(b, d)) {
+        Queued q = queuedBehindAHeldCall(c, "b", "d");
+        q.call().out().onError(Status.UNAVAILABLE.withDescription("leader lost").asRuntimeException());
+        for (CompletableFuture<ItemResult> f : q.futures()) {
             ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(10, TimeUnit.SECONDS));
             StatusRuntimeException s = (StatusRuntimeException) e.getCause();
             assertEquals(Status.Code.UNAVAILABLE, s.getStatus().getCode());
             assertEquals("leader lost", s.getStatus().getDescription());
         }
-        assertEquals(1, await(first).getVersion());
+        assertEquals(1, await(q.first()).getVersion());
         // the window is free again: the next put goes out at once
         CompletableFuture<ItemResult> after = c.put("docs", put("e"));
         ok(next(), 3);
@@ -240,13 +244,10 @@ class PutCoalescerTest {
 
     @Test
     void aBatchRejectedAsInvalidIsSentAgainPutByPutSoOnlyTheInvalidPutFails() throws Exception {
-        PutCoalescer c = coalescer(1, 256);
-        c.put("docs", put("hold"));
-        Call held = next();
-        CompletableFuture<ItemResult> good = c.put("docs", put("good"));
-        CompletableFuture<ItemResult> bad = c.put("docs", put("bad"));
-        ok(held, 1);
-        Call batch = next();
+        Queued q = queuedBehindAHeldCall(coalescer(1, 256), "good", "bad");
+        CompletableFuture<ItemResult> good = q.futures().get(0);
+        CompletableFuture<ItemResult> bad = q.futures().get(1);
+        Call batch = q.call();
         assertEquals(List.of("good", "bad"), batch.ids());
         batch.out().onError(Status.INVALID_ARGUMENT.withDescription("puts[1].object.id: not a UUID")
                 .asRuntimeException());
@@ -269,18 +270,12 @@ class PutCoalescerTest {
     @Test
     @SuppressWarnings("unchecked")
     void aBatchAnsweredWithTheWrongNumberOfResultsFailsItsPuts() throws Exception {
-        PutCoalescer c = coalescer(1, 256);
-        c.put("docs", put("hold"));
-        Call held = next();
-        CompletableFuture<ItemResult> a = c.put("docs", put("a"));
-        CompletableFuture<ItemResult> b = c.put("docs", put("b"));
-        ok(held, 1);
-        Call batch = next();
-        StreamObserver<BatchWriteResponse> out = (StreamObserver<BatchWriteResponse>) batch.out();
+        Queued q = queuedBehindAHeldCall(coalescer(1, 256), "a", "b");
+        StreamObserver<BatchWriteResponse> out = (StreamObserver<BatchWriteResponse>) q.call().out();
         out.onNext(BatchWriteResponse.newBuilder().addResults(ItemResult.newBuilder().setId("a")
                 .setStatus(ItemStatus.ITEM_OK)).build());
         out.onCompleted();
-        for (CompletableFuture<ItemResult> f : List.of(a, b)) {
+        for (CompletableFuture<ItemResult> f : q.futures()) {
             ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(10, TimeUnit.SECONDS));
             assertTrue(e.getCause().getMessage().contains("2 puts with 1 results"), e.getCause().getMessage());
         }
