@@ -105,7 +105,7 @@ final class ClusterConnection implements AutoCloseable {
      * gRPC's executor before the waiting client is woken).
      */
     PutCoalescer coalescer(String node) {
-        return coalescers.computeIfAbsent(node, n -> new PutCoalescer(ObjectServiceGrpc.newStub(require(n))
+        return coalescers.computeIfAbsent(node, n -> new PutCoalescer(ObjectServiceGrpc.newFutureStub(require(n))
                 .withExecutor(MoreExecutors.directExecutor()).withMaxOutboundMessageSize(MAX_MESSAGE_BYTES),
                 PutCoalescer.Settings.DEFAULT.withCallTimeout(timeout)));
     }

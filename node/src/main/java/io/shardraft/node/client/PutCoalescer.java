@@ -1,9 +1,12 @@
 package io.shardraft.node.client;
 
 import com.google.common.base.Preconditions;
+import com.google.common.util.concurrent.FutureCallback;
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.MoreExecutors;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
 import io.shardraft.api.v1.BatchPutRequest;
 import io.shardraft.api.v1.BatchWriteResponse;
 import io.shardraft.api.v1.ItemResult;
@@ -22,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
  * A client's coalescing of concurrent single-object puts to one node into {@code BatchPut} calls, as RheaKV's client
@@ -42,7 +46,7 @@ import java.util.concurrent.atomic.LongAdder;
  * coalescer then sends each put of that call again on its own, so only the invalid put fails, with the node's message.
  *
  * <p>Thread-safe; owns no thread: calls are started by the putting thread or by gRPC's callback of the call that
- * freed the window, and completions run on the channel's executor.
+ * freed the window, and completions run on the stub's executor.
  */
 public final class PutCoalescer {
 
@@ -83,14 +87,14 @@ public final class PutCoalescer {
         }
     }
 
-    private final ObjectServiceGrpc.ObjectServiceStub stub;
+    private final ObjectServiceGrpc.ObjectServiceFutureStub stub;
     private final Settings settings;
     private final ConcurrentHashMap<String, Lane> lanes = new ConcurrentHashMap<>();
     private final LongAdder calls = new LongAdder();
     private final LongAdder sent = new LongAdder();
 
-    /** @param stub an asynchronous stub of the node's ObjectService (its channel stays the caller's) */
-    public PutCoalescer(ObjectServiceGrpc.ObjectServiceStub stub, Settings settings) {
+    /** @param stub a future stub of the node's ObjectService (its channel stays the caller's) */
+    public PutCoalescer(ObjectServiceGrpc.ObjectServiceFutureStub stub, Settings settings) {
         this.stub = Objects.requireNonNull(stub, "stub");
         this.settings = Objects.requireNonNull(settings, "settings");
     }
@@ -187,94 +191,100 @@ public final class PutCoalescer {
             return calls;
         }
 
-        private ObjectServiceGrpc.ObjectServiceStub callStub() {
+        private ObjectServiceGrpc.ObjectServiceFutureStub callStub() {
             return stub.withDeadlineAfter(settings.callTimeout().toNanos(), TimeUnit.NANOSECONDS);
         }
 
+        /** Sends a call's puts: one as a plain Put, more as one BatchPut. The call holds a slot of the window. */
         private void send(List<Pending> members) {
-            try {
-                calls.increment();
-                sent.add(members.size());
-                if (members.size() == 1) {
-                    sendAlone(members.get(0), this::callDone);
-                    return;
-                }
-                BatchPutRequest.Builder req = BatchPutRequest.newBuilder().setIndex(index);
-                members.forEach(m -> req.addPuts(m.put()));
-                callStub().batchPut(req.build(), new Response<>() {
-                    @Override
-                    void done(BatchWriteResponse r, Throwable error) {
-                        callDone();
-                        if (error != null) {
-                            if (Status.fromThrowable(error).getCode() == Status.Code.INVALID_ARGUMENT) {
-                                calls.add(members.size());
-                                sent.add(members.size());
-                                members.forEach(m -> sendAlone(m, () -> { }));
-                            } else {
-                                members.forEach(m -> m.result().completeExceptionally(error));
-                            }
-                        } else if (r.getResultsCount() != members.size()) {
-                            IllegalStateException e = new IllegalStateException("the node answered a BatchPut of "
-                                    + members.size() + " puts with " + r.getResultsCount() + " results");
-                            members.forEach(m -> m.result().completeExceptionally(e));
-                        } else {
-                            for (int i = 0; i < members.size(); i++) {
-                                members.get(i).result().complete(r.getResults(i));
-                            }
-                        }
-                    }
-                });
-            } catch (RuntimeException e) {
-                // starting a call does not throw for a live channel; fail its puts rather than lose them silently
-                callDone();
-                members.forEach(m -> m.result().completeExceptionally(e));
+            if (members.size() == 1) {
+                sendAlone(members.get(0), true);
+                return;
             }
-        }
-
-        /** One put as a plain Put call; {@code after} runs when it returns, before its caller is told. */
-        private void sendAlone(Pending p, Runnable after) {
-            PutRequest.Builder req = PutRequest.newBuilder().setIndex(index).setObject(p.put().getObject());
-            if (p.put().hasExpectedVersion()) {
-                req.setExpectedVersion(p.put().getExpectedVersion());
-            }
-            callStub().put(req.build(), new Response<>() {
+            calls.increment();
+            sent.add(members.size());
+            BatchPutRequest.Builder req = BatchPutRequest.newBuilder().setIndex(index);
+            members.forEach(m -> req.addPuts(m.put()));
+            call(() -> callStub().batchPut(req.build()), true, members, new FutureCallback<>() {
                 @Override
-                void done(WriteResponse r, Throwable error) {
-                    after.run();
-                    if (error != null) {
-                        p.result().completeExceptionally(error);
+                public void onSuccess(BatchWriteResponse r) {
+                    if (r.getResultsCount() != members.size()) {
+                        IllegalStateException e = new IllegalStateException("the node answered a BatchPut of "
+                                + members.size() + " puts with " + r.getResultsCount() + " results");
+                        members.forEach(m -> m.result().completeExceptionally(e));
+                        return;
+                    }
+                    for (int i = 0; i < members.size(); i++) {
+                        members.get(i).result().complete(r.getResults(i));
+                    }
+                }
+
+                @Override
+                public void onFailure(Throwable error) {
+                    if (Status.fromThrowable(error).getCode() == Status.Code.INVALID_ARGUMENT) {
+                        members.forEach(m -> sendAlone(m, false));
                     } else {
-                        p.result().complete(r.getResult());
+                        members.forEach(m -> m.result().completeExceptionally(error));
                     }
                 }
             });
         }
-    }
 
-    /** A unary call's observer reduced to one callback with the response or the error. */
-    private abstract static class Response<T> implements StreamObserver<T> {
-        private T value;
-
-        abstract void done(T response, Throwable error);
-
-        @Override
-        public void onNext(T v) {
-            value = v;
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            done(null, t);
-        }
-
-        @Override
-        public void onCompleted() {
-            if (value == null) {
-                done(null, Status.INTERNAL.withDescription("the node completed the call without a response")
-                        .asRuntimeException());
-            } else {
-                done(value, null);
+        /** One put as a plain Put call; {@code holdsSlot}: it is a call of the window (not a resent member). */
+        private void sendAlone(Pending p, boolean holdsSlot) {
+            calls.increment();
+            sent.increment();
+            PutRequest.Builder req = PutRequest.newBuilder().setIndex(index).setObject(p.put().getObject());
+            if (p.put().hasExpectedVersion()) {
+                req.setExpectedVersion(p.put().getExpectedVersion());
             }
+            call(() -> callStub().put(req.build()), holdsSlot, List.of(p), new FutureCallback<>() {
+                @Override
+                public void onSuccess(WriteResponse r) {
+                    p.result().complete(r.getResult());
+                }
+
+                @Override
+                public void onFailure(Throwable error) {
+                    p.result().completeExceptionally(error);
+                }
+            });
+        }
+
+        /**
+         * Starts a call and, when it ends, frees its slot of the window (if it holds one) before its puts are told.
+         * A call whose start throws (gRPC cancels it and rethrows; no future is returned to listen to) frees its slot
+         * and fails its puts here.
+         */
+        private <T> void call(Supplier<ListenableFuture<T>> start, boolean holdsSlot, List<Pending> members,
+                FutureCallback<T> then) {
+            ListenableFuture<T> result;
+            try {
+                result = start.get();
+            } catch (RuntimeException e) {
+                if (holdsSlot) {
+                    callDone();
+                }
+                members.forEach(m -> m.result().completeExceptionally(e));
+                return;
+            }
+            Futures.addCallback(result, new FutureCallback<T>() {
+                @Override
+                public void onSuccess(T value) {
+                    if (holdsSlot) {
+                        callDone();
+                    }
+                    then.onSuccess(value);
+                }
+
+                @Override
+                public void onFailure(Throwable error) {
+                    if (holdsSlot) {
+                        callDone();
+                    }
+                    then.onFailure(error);
+                }
+            }, MoreExecutors.directExecutor());
         }
     }
 }

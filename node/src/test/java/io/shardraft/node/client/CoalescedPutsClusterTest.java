@@ -62,7 +62,7 @@ class CoalescedPutsClusterTest {
             InProcessCluster.awaitTrue(() -> cluster.node(n).isReady(), Duration.ofSeconds(30), () -> n + " not ready");
             var a = cluster.node(n).config().self();
             channels.put(n, NettyChannelBuilder.forAddress(a.host(), a.grpcPort()).usePlaintext().build());
-            coalescers.put(n, new PutCoalescer(ObjectServiceGrpc.newStub(channels.get(n)), PutCoalescer.Settings.DEFAULT));
+            coalescers.put(n, new PutCoalescer(ObjectServiceGrpc.newFutureStub(channels.get(n)), PutCoalescer.Settings.DEFAULT));
         }
         IndexServiceGrpc.newBlockingStub(channels.get("node1")).withDeadlineAfter(30, TimeUnit.SECONDS)
                 .createIndex(CreateIndexRequest.newBuilder().setSpec(IndexSpec.newBuilder().setName("docs")

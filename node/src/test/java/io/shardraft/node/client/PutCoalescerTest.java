@@ -5,7 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ForwardingClientCall;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -30,6 +36,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -87,7 +94,7 @@ class PutCoalescerTest {
     }
 
     private PutCoalescer coalescer(int window, int maxItems, int maxQueued) {
-        return new PutCoalescer(ObjectServiceGrpc.newStub(channel),
+        return new PutCoalescer(ObjectServiceGrpc.newFutureStub(channel),
                 new PutCoalescer.Settings(window, maxItems, maxQueued, 1 << 20, Duration.ofSeconds(20)));
     }
 
@@ -300,6 +307,41 @@ class PutCoalescerTest {
         assertEquals(List.of("q0", "q1", "q2", "q3", "q4"), batch.ids());
         ok(batch, 2);
         assertEquals(6, await(queued.get(4)).getVersion());
+    }
+
+    @Test
+    void aCallThatFailsWhileStartingFailsItsPutAndFreesItsSlot() throws Exception {
+        // gRPC cancels a call whose start throws part-way and rethrows: the put fails with that error, and the
+        // window is one call again (not stuck at full, not grown)
+        AtomicBoolean failNextSend = new AtomicBoolean(true);
+        ClientInterceptor failing = new ClientInterceptor() {
+            @Override
+            public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options,
+                    Channel next) {
+                return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+                    @Override
+                    public void sendMessage(Q message) {
+                        if (failNextSend.getAndSet(false)) {
+                            throw new IllegalStateException("injected: cannot send");
+                        }
+                        super.sendMessage(message);
+                    }
+                };
+            }
+        };
+        PutCoalescer c = new PutCoalescer(ObjectServiceGrpc.newFutureStub(channel).withInterceptors(failing),
+                new PutCoalescer.Settings(1, 256, 1000, 1 << 20, Duration.ofSeconds(20)));
+        ExecutionException e = assertThrows(ExecutionException.class,
+                () -> c.put("docs", put("a")).get(10, TimeUnit.SECONDS));
+        assertTrue(String.valueOf(e.getCause()).contains("cannot send"), String.valueOf(e.getCause()));
+        // the window is one call again: a held call, then two more puts that wait for it together
+        c.put("docs", put("b"));
+        Call held = next();
+        c.put("docs", put("c"));
+        c.put("docs", put("d"));
+        assertTrue(received.poll(300, TimeUnit.MILLISECONDS) == null, "only one call in flight");
+        ok(held, 1);
+        assertEquals(List.of("c", "d"), next().ids());
     }
 
     @Test
